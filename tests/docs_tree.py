@@ -1,0 +1,87 @@
+"""What the guide is made of: pages, the code fences on them, and snippets.
+
+The snippet harness and the structural tests both read the tree through this
+module, so they can never disagree about what a snippet or an include is.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SNIPPETS = ROOT / "snippets"
+
+# `--8<-- "snippets/page/01_name.py"`, optionally with a named section `:name`.
+INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
+FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+SNIPPET_NAME = re.compile(r"^\d{2}_[a-z0-9_]+\.py$")
+
+
+@dataclass(frozen=True)
+class Fence:
+    page: Path
+    line: int  # 1-based line of the opening fence
+    info: str  # what follows the opening backticks: language and attributes
+    body: tuple[str, ...]
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+    @property
+    def include(self) -> str | None:
+        """The included file's path if the fence is exactly one include."""
+        if len(self.body) == 1 and (match := INCLUDE.match(self.body[0])):
+            return match["path"]
+        return None
+
+
+def pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+def fences(page: Path) -> list[Fence]:
+    """Every fenced code block on a page, including indented ones in tabs."""
+    found = []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    index = 0
+    while index < len(lines):
+        opening = FENCE_OPEN.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        fence = opening["fence"]
+        body = []
+        index += 1
+        while index < len(lines):
+            stripped = lines[index].strip()
+            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(
+                fence[0]
+            ):
+                break
+            body.append(lines[index])
+            index += 1
+        start = index - len(body)  # 1-based line number of the opening fence
+        found.append(Fence(page, start, opening["info"].strip(), tuple(body)))
+        index += 1
+    return found
+
+
+def snippet_files() -> list[Path]:
+    """Every file below snippets/: each one must be a snippet the tests run."""
+    return sorted(
+        path
+        for path in SNIPPETS.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+
+
+def runnable_snippets() -> list[Path]:
+    """The snippets the harness executes: Python files one folder deep."""
+    return sorted(SNIPPETS.glob("*/*.py"))
+
+
+def page_of(snippet: Path) -> Path:
+    """The page a snippet belongs to: snippets/<page>/... -> docs/<page>.md."""
+    return DOCS / f"{snippet.parent.name}.md"

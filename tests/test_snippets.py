@@ -1,0 +1,92 @@
+"""Run every snippet against the lab and check the output it shows on its page.
+
+Each snippet is a complete script. The `#>` comments under its `print()` calls
+are the output the page shows; pytest-examples checks them against a fresh run.
+`pytest tests/test_snippets.py --update-examples` (or `make update-examples`)
+rewrites them instead.
+"""
+
+import gc
+import logging
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+from pytest_examples import CodeExample, EvalExample
+
+from tests.docs_tree import ROOT, runnable_snippets
+
+
+def _logging_state():
+    """Handlers, levels and flags of every logger, to undo a snippet's setup."""
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    return [
+        (logger, list(logger.handlers), logger.level, logger.propagate)
+        for logger in loggers
+    ]
+
+
+def _restore_logging(state):
+    for logger, handlers, level, propagate in state:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def _where(exc: BaseException, snippet: Path) -> str:
+    """`file:line` of the deepest frame of the snippet itself, for the report."""
+    line = None
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if Path(traceback.tb_frame.f_code.co_filename).name == snippet.name:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    relative = snippet.relative_to(ROOT)
+    return f"{relative}:{line}" if line else str(relative)
+
+
+@pytest.fixture
+def isolated():
+    """Undo what a snippet changes in this process, and catch what it leaks."""
+    logging_state = _logging_state()
+    main_module = sys.modules["__main__"]
+    threads_before = set(threading.enumerate())
+    yield
+    gc.collect()  # surface unclosed sockets now, as ResourceWarnings of this test
+    _restore_logging(logging_state)
+    sys.modules["__main__"] = main_module
+    leaked = [t for t in threading.enumerate() if t not in threads_before]
+    assert not leaked, f"the snippet left threads running: {leaked}"
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    runnable_snippets(),
+    ids=lambda path: path.relative_to(ROOT / "snippets").as_posix(),
+)
+def test_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, isolated):
+    eval_example.set_config(line_length=88, target_version="py311")
+    # Leave traffic on the lab's counters first: a snippet that prints them
+    # must reset them itself, as a reader running it by hand would need.
+    requests.get(lab_url, timeout=5)
+
+    example = CodeExample.create(snippet.read_text(encoding="utf-8"), path=snippet)
+    failure = None
+    try:
+        if eval_example.update_examples:
+            eval_example.run_print_update(example)
+        else:
+            eval_example.run_print_check(example)
+    except Exception as exc:  # reported below: see the comment there
+        failure = f"{_where(exc, snippet)}: {type(exc).__name__}: {exc}"
+    # On Python 3.11, pytest-examples crashes pytest (INTERNALERROR) when it
+    # formats the traceback of an exception raised inside an example. Report the
+    # failure as one line, outside the except block, naming the snippet's line.
+    if failure:
+        pytest.fail(failure, pytrace=False)

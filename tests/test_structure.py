@@ -1,0 +1,90 @@
+"""The rule of three, checked on the source tree.
+
+1. No code block on a page that is not included from snippets/.
+2. No snippet that is not on a page and run by the tests.
+3. No printed output on a page that a test does not verify: outputs live only
+   as `#>` comments inside snippets, which tests/test_snippets.py checks.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.docs_tree import (
+    INCLUDE,
+    ROOT,
+    SNIPPET_NAME,
+    SNIPPETS,
+    fences,
+    page_of,
+    pages,
+    runnable_snippets,
+    snippet_files,
+)
+
+ALL_FENCES = [fence for page in pages() for fence in fences(page)]
+
+
+def test_the_guide_has_pages_and_snippets():
+    # Guards the checks below against passing on an empty tree.
+    assert len(pages()) >= 5
+    assert len(runnable_snippets()) >= 10
+    assert len(ALL_FENCES) >= 10
+
+
+@pytest.mark.parametrize("fence", ALL_FENCES, ids=lambda fence: fence.where)
+def test_every_code_block_is_an_included_snippet(fence):
+    assert fence.include, (
+        f"{fence.where}: a code block must hold exactly one line, "
+        f'--8<-- "snippets/<page>/NN_<what>.py", and nothing else'
+    )
+    assert (ROOT / fence.include).is_file(), f"{fence.where}: no file {fence.include}"
+    assert fence.include.startswith("snippets/"), f"{fence.where}: not a snippet"
+    assert fence.info.split()[0] == "python", f"{fence.where}: mark it ```python"
+
+
+def test_outputs_appear_only_inside_snippets():
+    for page in pages():
+        for number, line in enumerate(page.read_text().splitlines(), 1):
+            if line.lstrip().startswith("#>"):
+                pytest.fail(f"{page.relative_to(ROOT)}:{number}: output typed by hand")
+
+
+def test_includes_happen_only_in_code_blocks():
+    fenced = {(fence.page, fence.line + 1) for fence in ALL_FENCES if fence.include}
+    for page in pages():
+        for number, line in enumerate(page.read_text().splitlines(), 1):
+            if INCLUDE.match(line):
+                assert (page, number) in fenced, (
+                    f"{page.relative_to(ROOT)}:{number}: include outside a code block"
+                )
+
+
+@pytest.mark.parametrize(
+    "snippet", snippet_files(), ids=lambda path: path.relative_to(SNIPPETS).as_posix()
+)
+def test_every_snippet_is_run_and_shown_on_its_page(snippet):
+    relative = snippet.relative_to(ROOT).as_posix()
+    assert snippet in runnable_snippets(), (
+        f"{relative} is not executed by tests/test_snippets.py: "
+        "snippets are Python files at snippets/<page>/NN_<what>.py"
+    )
+    assert SNIPPET_NAME.match(snippet.name), f"{relative}: name it NN_<what>.py"
+    page = page_of(snippet)
+    assert page.is_file(), f"{relative}: there is no page {page.relative_to(ROOT)}"
+    shown_on = {fence.include for fence in fences(page)}
+    assert relative in shown_on, f"{relative} is not included on {page.name}"
+
+
+def test_snippets_are_lint_clean_and_formatted():
+    # The pinned ruff, configured in pyproject.toml, over all the project's code.
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "."],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
