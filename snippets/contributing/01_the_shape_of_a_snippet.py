@@ -1,0 +1,13 @@
+"""The shape of a snippet: its docstring says what it shows, in one line."""
+
+import requests
+
+from lab import LAB_URL, lab_stats, reset_lab
+
+reset_lab()  # only if you print the lab's counters: readers run snippets in any order
+with requests.Session() as session:  # close what you open: leaks fail the test
+    response = session.get(LAB_URL, timeout=5)  # a timeout on every call
+
+# Print only what is stable: counts, booleans, header lines. Never ports or times.
+print(response.status_code)
+print(lab_stats())

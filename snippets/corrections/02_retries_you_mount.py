@@ -1,0 +1,21 @@
+"""Retries happen only when you mount an adapter that has them."""
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
+
+from lab import LAB_URL, reset_lab
+
+reset_lab()  # forget earlier attempts at the lab's flaky endpoints
+retries = Retry(total=2, status_forcelist=[503])
+with requests.Session() as session:
+    session.mount("http://", HTTPAdapter(max_retries=retries))
+    session.mount("https://", HTTPAdapter(max_retries=retries))
+
+    # Dropped unanswered on the first attempt, then answered.
+    dropped = session.get(f"{LAB_URL}/flaky/dropped/1?fail=fin", timeout=5)
+    print(dropped.status_code, "after", dropped.json()["attempt"], "attempts")
+
+    # Answered 503 Service Unavailable on the first attempt, then 200.
+    unavailable = session.get(f"{LAB_URL}/flaky/unavailable/1?status=503", timeout=5)
+    print(unavailable.status_code, "after", unavailable.json()["attempt"], "attempts")

@@ -1,0 +1,23 @@
+"""HTTPAdapter sizes the pool; pool_block=True turns pool_maxsize into a hard cap."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from lab import LAB_URL, lab_stats, reset_lab
+
+reset_lab()
+with requests.Session() as session:
+    adapter = HTTPAdapter(pool_maxsize=2, pool_block=True)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+
+    def fetch(_):
+        # The lab answers in pairs, so two requests are always in flight at once.
+        return session.get(f"{LAB_URL}/barrier/pairs/2", timeout=5).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as threads:
+        print(list(threads.map(fetch, range(6))))
+
+print("connections:", lab_stats()["connections"])

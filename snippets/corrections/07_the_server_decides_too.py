@@ -1,0 +1,12 @@
+"""An HTTP/1.0 server closes after every response, so nothing can be reused."""
+
+import requests
+
+from lab import LAB_URL, lab_stats, reset_lab
+
+for path in ["/", "/http10"]:
+    reset_lab()
+    with requests.Session() as session:
+        for _ in range(3):
+            response = session.get(f"{LAB_URL}{path}", timeout=5)
+    print(f"{path:<8} {response.raw.version / 10} {lab_stats()}")

@@ -1,0 +1,13 @@
+"""Adding Connection: keep-alive by hand sends exactly the same bytes."""
+
+import requests
+
+from lab import LAB_URL
+
+with requests.Session() as session:
+    plain = session.get(f"{LAB_URL}/echo", timeout=5)
+    by_hand = session.get(
+        f"{LAB_URL}/echo", headers={"Connection": "keep-alive"}, timeout=5
+    )
+
+print(plain.text == by_hand.text)

@@ -1,0 +1,13 @@
+"""Every lab response says which connection carried it, and its number there."""
+
+import requests
+
+from lab import LAB_URL
+
+with requests.Session() as session:
+    first = session.get(LAB_URL, timeout=5)
+    second = session.get(LAB_URL, timeout=5)
+
+print(sorted(second.json()))
+print(second.json()["request"], second.headers["X-Lab-Connection-Request"])
+print(first.json()["connection"] == second.json()["connection"])

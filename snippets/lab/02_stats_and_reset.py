@@ -1,0 +1,15 @@
+"""Counters since the last reset; the control calls themselves are not counted."""
+
+import requests
+
+from lab import LAB_URL, lab_stats, reset_lab
+
+reset_lab()
+print(lab_stats())
+
+with requests.Session() as session:
+    session.get(LAB_URL, timeout=5)
+    session.get(LAB_URL, timeout=5)
+requests.get(LAB_URL, timeout=5)
+
+print(lab_stats())

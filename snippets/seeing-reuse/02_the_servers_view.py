@@ -1,0 +1,14 @@
+"""The lab reports which connection served each request, and its number on it."""
+
+import requests
+
+from lab import LAB_URL
+
+connections = {}  # the lab's connection number -> 1, 2, ... in order of appearance
+with requests.Session() as session:
+    for path in ["/", "/", "/close", "/", "/"]:
+        response = session.get(f"{LAB_URL}{path}", timeout=5)
+        served_by = response.headers["X-Lab-Connection"]
+        connection = connections.setdefault(served_by, len(connections) + 1)
+        number = response.headers["X-Lab-Connection-Request"]
+        print(f"{path:<6} connection {connection}, request {number}")

@@ -1,0 +1,11 @@
+"""requests.get() opens a new connection for every call."""
+
+import requests
+
+from lab import LAB_URL, lab_stats, reset_lab
+
+reset_lab()  # start the lab's counters from zero
+for _ in range(5):
+    requests.get(LAB_URL, timeout=5)
+
+print(lab_stats())

@@ -1,0 +1,18 @@
+"""A Session carries headers, cookies and adapters from one request to the next."""
+
+import requests
+
+from lab import LAB_URL
+
+with requests.Session() as session:
+    session.headers["X-Team"] = "payments"
+    session.cookies.set("flavour", "oatmeal")
+
+    # The lab echoes the request head exactly as it arrived.
+    echoed = session.get(f"{LAB_URL}/echo", timeout=5).text
+    for line in echoed.splitlines():
+        if line.startswith(("X-Team", "Cookie")):
+            print(line)
+
+    # Requests to URLs starting with these prefixes go through these adapters.
+    print(list(session.adapters))

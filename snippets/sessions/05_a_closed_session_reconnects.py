@@ -1,0 +1,14 @@
+"""A closed Session still works: it opens a new connection for the next request."""
+
+import requests
+
+from lab import LAB_URL
+
+session = requests.Session()
+before = session.get(LAB_URL, timeout=5)
+session.close()
+
+after = session.get(LAB_URL, timeout=5)  # no error
+print(before.headers["X-Lab-Connection"] == after.headers["X-Lab-Connection"])
+print(after.headers["X-Lab-Connection-Request"])
+session.close()
