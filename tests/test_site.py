@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.docs_tree import ROOT
+from tests.docs_tree import DOCS, ROOT, fences, pages
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -78,6 +78,18 @@ def test_strict_build_passes(build):
     assert (site / "index.html").is_file()
     # Strict mode turns warnings into errors; make sure none was even printed.
     assert "WARNING" not in result.stderr, result.stderr
+
+
+def test_every_code_block_renders_its_snippet_under_its_path(site):
+    for page in pages():
+        built = site / page.relative_to(DOCS).with_suffix("") / "index.html"
+        if page.name == "index.md":
+            built = site / page.relative_to(DOCS).with_name("index.html")
+        titles = re.findall(
+            r'<span class="filename">([^<]+)</span>', built.read_text(encoding="utf-8")
+        )
+        included = [fence.include for fence in fences(page)]
+        assert titles == included, f"{page.name}: rendered {titles}"
 
 
 def test_every_page_names_the_versions_it_was_verified_with(site):
