@@ -10,4 +10,6 @@ with requests.Session() as session:  # close what you open: leaks fail the test
 
 # Print only what is stable: counts, booleans, header lines. Never ports or times.
 print(response.status_code)
+#> 200
 print(lab_stats())
+#> {'connections': 1, 'requests': 1}

@@ -15,7 +15,9 @@ with requests.Session() as session:
     # Dropped unanswered on the first attempt, then answered.
     dropped = session.get(f"{LAB_URL}/flaky/dropped/1?fail=fin", timeout=5)
     print(dropped.status_code, "after", dropped.json()["attempt"], "attempts")
+    #> 200 after 2 attempts
 
     # Answered 503 Service Unavailable on the first attempt, then 200.
     unavailable = session.get(f"{LAB_URL}/flaky/unavailable/1?status=503", timeout=5)
     print(unavailable.status_code, "after", unavailable.json()["attempt"], "attempts")
+    #> 200 after 2 attempts

@@ -17,4 +17,6 @@ def connections_for_three_requests(*, stream: bool) -> int:
 
 
 print("bodies read:", connections_for_three_requests(stream=False))
+#> bodies read: 1
 print("bodies unread:", connections_for_three_requests(stream=True))
+#> bodies unread: 3

@@ -10,3 +10,5 @@ for path in ["/", "/http10"]:
         for _ in range(3):
             response = session.get(f"{LAB_URL}{path}", timeout=5)
     print(f"{path:<8} {response.raw.version / 10} {lab_stats()}")
+    #> /        1.1 {'connections': 1, 'requests': 3}
+    #> /http10  1.0 {'connections': 3, 'requests': 3}

@@ -10,3 +10,8 @@ with requests.Session() as session:
 for line in echoed.splitlines():
     if not line.startswith("Host:"):  # it holds the lab's port, which varies
         print(line)
+        #> GET /echo HTTP/1.1
+        #> User-Agent: python-requests/2.34.2
+        #> Accept-Encoding: gzip, deflate
+        #> Accept: */*
+        #> Connection: keep-alive

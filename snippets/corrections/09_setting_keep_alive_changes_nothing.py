@@ -11,3 +11,4 @@ with requests.Session() as session:
     )
 
 print(plain.text == by_hand.text)
+#> True

@@ -10,3 +10,4 @@ with requests.Session() as session:
         session.get(LAB_URL, headers={"Connection": "close"}, timeout=5)
 
 print(lab_stats())
+#> {'connections': 3, 'requests': 3}

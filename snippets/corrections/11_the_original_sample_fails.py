@@ -11,6 +11,8 @@ with requests.Session() as session:
         exec(ARTICLE_SAMPLE, {"session": session})
     except NameError as error:
         print(error)
+        #> name 'url' is not defined
 
 # Without timeout=, a request waits on a silent server for as long as it stays silent.
 print(inspect.signature(requests.Session.request).parameters["timeout"].default)
+#> None

@@ -19,3 +19,6 @@ with requests.Session() as session:  # closes every pooled connection at the end
         response = session.get(LAB_URL, timeout=(3.05, 10))
         response.raise_for_status()
         print("request", response.headers["X-Lab-Connection-Request"])
+        #> request 1
+        #> request 2
+        #> request 3

@@ -9,5 +9,8 @@ with requests.Session() as session:
     second = session.get(LAB_URL, timeout=5)
 
 print(sorted(second.json()))
+#> ['client_port', 'connection', 'request']
 print(second.json()["request"], second.headers["X-Lab-Connection-Request"])
+#> 2 2
 print(first.json()["connection"] == second.json()["connection"])
+#> True

@@ -6,6 +6,7 @@ from lab import LAB_URL, lab_stats, reset_lab
 
 reset_lab()
 print(lab_stats())
+#> {'connections': 0, 'requests': 0}
 
 with requests.Session() as session:
     session.get(LAB_URL, timeout=5)
@@ -13,3 +14,4 @@ with requests.Session() as session:
 requests.get(LAB_URL, timeout=5)
 
 print(lab_stats())
+#> {'connections': 2, 'requests': 3}

@@ -8,4 +8,6 @@ with requests.Session() as session:
     response = session.get(f"{LAB_URL}/status/503?retry_after=2", timeout=5)
 
 print(response.status_code, response.reason)
+#> 503 Service Unavailable
 print("Retry-After:", response.headers["Retry-After"])
+#> Retry-After: 2

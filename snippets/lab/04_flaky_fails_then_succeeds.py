@@ -9,3 +9,7 @@ with requests.Session() as session:
     for _ in range(4):
         response = session.get(f"{LAB_URL}/flaky/demo/2", timeout=5)
         print(response.headers["X-Lab-Attempt"], response.status_code)
+        #> 1 503
+        #> 2 503
+        #> 3 200
+        #> 4 200

@@ -10,4 +10,6 @@ with (
     session.get(url, stream=True, timeout=5) as response,
 ):
     print(response.headers["Transfer-Encoding"])
+    #> chunked
     print(sum(len(piece) for piece in response.iter_content(chunk_size=None)))
+    #> 10000

@@ -24,3 +24,5 @@ for record in records.buffer:
     message = record.getMessage()
     if message.startswith(("Starting new", "Resetting dropped")):
         print(message.partition(": ")[0])  # cut "host:port": the port varies
+        #> Starting new HTTP connection (1)
+        #> Resetting dropped connection

@@ -12,3 +12,8 @@ with requests.Session() as session:
         connection = connections.setdefault(served_by, len(connections) + 1)
         number = response.headers["X-Lab-Connection-Request"]
         print(f"{path:<6} connection {connection}, request {number}")
+        #> /      connection 1, request 1
+        #> /      connection 1, request 2
+        #> /close connection 1, request 3
+        #> /      connection 2, request 1
+        #> /      connection 2, request 2

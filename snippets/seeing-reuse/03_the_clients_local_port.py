@@ -23,4 +23,6 @@ def ports_of_three_requests(client) -> list[int]:
 
 with requests.Session() as session:
     print("Session:", len(set(ports_of_three_requests(session))), "local port")
+    #> Session: 1 local port
 print("requests.get:", len(set(ports_of_three_requests(requests))), "local ports")
+#> requests.get: 3 local ports

@@ -9,3 +9,4 @@ for _ in range(5):
     requests.get(LAB_URL, timeout=5)
 
 print(lab_stats())
+#> {'connections': 5, 'requests': 5}

@@ -10,3 +10,4 @@ with requests.Session() as session:
         session.get(LAB_URL, timeout=5)
 
 print(lab_stats())
+#> {'connections': 1, 'requests': 5}

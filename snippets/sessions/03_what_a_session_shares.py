@@ -13,6 +13,9 @@ with requests.Session() as session:
     for line in echoed.splitlines():
         if line.startswith(("X-Team", "Cookie")):
             print(line)
+            #> X-Team: payments
+            #> Cookie: flavour=oatmeal
 
     # Requests to URLs starting with these prefixes go through these adapters.
     print(list(session.adapters))
+    #> ['https://', 'http://']

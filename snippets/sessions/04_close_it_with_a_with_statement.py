@@ -1,11 +1,17 @@
-"""Leaving the with-block closes the Session and every connection in its pool."""
+"""Closing a Session closes its idle connections once no response holds the pool."""
 
 import requests
 
-from lab import LAB_URL, wait_until_closed
+from lab import LAB_URL, connection_closed
 
 with requests.Session() as session:
-    response = session.get(LAB_URL, timeout=5)
+    number = session.get(LAB_URL, timeout=5).headers["X-Lab-Connection"]
+print("no response kept:", connection_closed(number))
 
-# Ask the lab whether it saw the client close that connection.
-print(wait_until_closed(response))
+with requests.Session() as session:
+    kept = session.get(LAB_URL, timeout=5)
+print("a response kept:", connection_closed(kept, wait=0.5))
+
+number = kept.headers["X-Lab-Connection"]
+del kept  # the last reference to the pool: urllib3 closes its connections now
+print("the response dropped:", connection_closed(number))

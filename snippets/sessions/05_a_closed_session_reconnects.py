@@ -10,5 +10,7 @@ session.close()
 
 after = session.get(LAB_URL, timeout=5)  # no error
 print(before.headers["X-Lab-Connection"] == after.headers["X-Lab-Connection"])
+#> False
 print(after.headers["X-Lab-Connection-Request"])
+#> 1
 session.close()
