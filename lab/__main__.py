@@ -1,0 +1,152 @@
+"""``python -m lab``: run the lab server on loopback until Ctrl+C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import math
+import os
+import sys
+from typing import NoReturn
+from urllib.parse import urlsplit
+
+from lab import DEFAULT_URL
+from lab.server import Config, ListenError, serve
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line and exit code 2, like every other startup error: no usage dump.
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and int(text) <= 65535):
+        message = f"expected a port from 0 to 65535, got {text!r}"
+        raise argparse.ArgumentTypeError(message)
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        message = f"expected a positive number of seconds, got {text!r}"
+        raise argparse.ArgumentTypeError(message)
+    return value
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and int(text) > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return int(text)
+
+
+def _parse_lab_url(url: str) -> tuple[str, int]:
+    """Host and port from a LAB_URL such as http://127.0.0.1:8765."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if (
+        parts is None
+        or parts.scheme != "http"
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise ValueError(f"LAB_URL={url!r} is not a URL like {DEFAULT_URL}")
+    return parts.hostname, 80 if port is None else port
+
+
+def _check_loopback(host: str) -> None:
+    # The lab can be told to hold connections open, stall and stream 100 MiB:
+    # fine for a reader's own machine, not for anything on a network.
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(
+            f"refusing to listen on {host}: the lab only binds to loopback "
+            "addresses (127.0.0.0/8, ::1, localhost)"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(
+        prog="python -m lab",
+        description="Run the lab: a local HTTP/1.1 server for the keep-alive guide.",
+    )
+    defaults = Config()
+    parser.add_argument("--host", help="a loopback address (default: from LAB_URL)")
+    parser.add_argument(
+        "--port", type=_port, help="0 picks a free port (default: from LAB_URL)"
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=defaults.idle_timeout,
+        metavar="S",
+        help="close a connection idle for S seconds (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=defaults.header_timeout,
+        metavar="S",
+        help="408 unless a request head, from its first byte, "
+        "arrives within S seconds (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=defaults.body_timeout,
+        metavar="S",
+        help="408 unless a request body arrives within S seconds "
+        "(default: %(default)g)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_count,
+        default=defaults.max_connections,
+        metavar="N",
+        help="503 to connections beyond N open ones (default: %(default)s)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no access log on stderr")
+    parser.epilog = f"LAB_URL (default: {DEFAULT_URL}) sets the default address."
+    args = parser.parse_args(argv)
+    try:
+        url_host, url_port = _parse_lab_url(os.environ.get("LAB_URL", DEFAULT_URL))
+        host = url_host if args.host is None else args.host
+        port = url_port if args.port is None else args.port
+        _check_loopback(host)
+    except ValueError as error:
+        parser.error(str(error))
+    config = Config(
+        # "localhost" may resolve to both 127.0.0.1 and ::1; one socket is enough.
+        host="127.0.0.1" if host == "localhost" else host,
+        port=port,
+        idle_timeout=args.idle_timeout,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        max_connections=args.max_connections,
+        quiet=args.quiet,
+    )
+    try:
+        asyncio.run(serve(config))
+    except ListenError as error:
+        parser.error(str(error))
+    except KeyboardInterrupt:  # Windows; elsewhere SIGINT stops the server cleanly
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
