@@ -17,6 +17,7 @@ with requests.Session() as session:
         session.get(f"{LAB_URL}/flaky/article/1?fail=fin", timeout=5)
     except requests.ConnectionError as error:
         print(repr(error.args[0].args[1]))  # what urllib3 saw, unretried
+        #> RemoteDisconnected('Remote end closed connection without response')
 
 print("attempts:", lab_stats()["requests"])
 #> attempts: 1

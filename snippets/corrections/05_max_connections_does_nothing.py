@@ -17,5 +17,7 @@ with requests.Session() as session:
 
     with ThreadPoolExecutor(max_workers=6) as threads:
         print(list(threads.map(fetch, range(6))))
+        #> [200, 200, 200, 200, 200, 200]
 
 print("connections:", lab_stats()["connections"])
+#> connections: 6

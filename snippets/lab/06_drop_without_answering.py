@@ -16,4 +16,6 @@ def second_request_fails_with(how: str) -> str:
 
 
 print("fin:", second_request_fails_with("fin"))
+#> fin: RemoteDisconnected
 print("rst:", second_request_fails_with("rst"))
+#> rst: ConnectionResetError
