@@ -10,6 +10,7 @@ import gc
 import logging
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -58,9 +59,15 @@ def isolated():
     main_module = sys.modules["__main__"]
     threads_before = set(threading.enumerate())
     yield
-    gc.collect()  # surface unclosed sockets now, as ResourceWarnings of this test
     _restore_logging(logging_state)
+    # The snippet ran as __main__: drop that module, and with it everything the
+    # snippet kept, then collect, so an unclosed socket warns now, in this test.
     sys.modules["__main__"] = main_module
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        gc.collect()
+    unclosed = [str(w.message) for w in caught if w.category is ResourceWarning]
+    assert not unclosed, f"the snippet left these open: {unclosed}"
     leaked = [t for t in threading.enumerate() if t not in threads_before]
     assert not leaked, f"the snippet left threads running: {leaked}"
 
