@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lab update-examples format lock browser clean
+.PHONY: help serve test lab run update-examples format lock browser clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -28,6 +28,10 @@ test: $(STAMP) browser ## Run the whole test suite: lab, snippets, structure, st
 
 lab: $(STAMP) ## Start the lab server on its default address (Ctrl+C to stop).
 	$(BIN)/python -m lab
+
+run: $(STAMP) ## Run one snippet against a lab of its own: make run SNIPPET=snippets/...py
+	@test -n "$(SNIPPET)" || { echo "usage: make run SNIPPET=snippets/<page>/<file>.py" >&2; exit 2; }
+	$(BIN)/python -m lab.run $(SNIPPET)
 
 update-examples: $(STAMP) ## Rewrite the #> outputs in snippets/ from a fresh run.
 	$(BIN)/python -m pytest tests/test_snippets.py --update-examples -p no:randomly

@@ -3,6 +3,7 @@
     from lab import LAB_URL, reset_lab, lab_stats, connection_closed
 
 Start the server with ``python -m lab``; see lab.server for its routes.
+Run one snippet against a lab of its own with ``python -m lab.run <snippet>``.
 """
 
 from __future__ import annotations

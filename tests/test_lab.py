@@ -987,3 +987,40 @@ def test_helpers_explain_a_missing_lab(monkeypatch: pytest.MonkeyPatch) -> None:
             str(info.value) == f"no lab server at {url}: start it with `python -m lab`"
         )
         assert isinstance(info.value.__cause__, requests.ConnectionError)
+
+
+def test_run_starts_a_lab_runs_the_snippet_and_stops_the_lab(tmp_path: Path) -> None:
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(
+        "import sys\n"
+        "import requests\n"
+        "from lab import DEFAULT_URL, LAB_URL\n"
+        "print(LAB_URL != DEFAULT_URL, requests.get(LAB_URL, timeout=5).status_code)\n"
+        "print(LAB_URL)\n"
+        "sys.exit(3)\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "LAB_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "lab.run", str(snippet)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    answer, url = result.stdout.splitlines()
+    assert (result.returncode, answer) == (3, "True 200"), result.stderr
+    with pytest.raises(requests.ConnectionError):  # that lab is gone
+        requests.get(url, timeout=TIMEOUT)
+
+
+def test_run_refuses_a_missing_snippet() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "lab.run", "no/such/snippet.py"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr == "python -m lab.run: error: no such file: no/such/snippet.py\n"
+    )

@@ -56,13 +56,15 @@ def site(build):
     return folder
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass  # one line per file served would only bury a failure's output
+
+
 @pytest.fixture(scope="session")
 def site_url(site):
     """Serve the built site on a free loopback port for the browser."""
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(site)
-    )
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
