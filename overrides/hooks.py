@@ -5,6 +5,9 @@
   pinned virtual environment the test suite verifies every snippet in.
 - A code block that includes a snippet gets the snippet's path as its title,
   so readers know which file to run. Pages never repeat the path by hand.
+- Links into the requests and urllib3 sources are written against `main` and
+  rendered against the tag of the installed version: the source a link shows
+  is the source the outputs were verified with.
 """
 
 import platform
@@ -31,7 +34,18 @@ def on_config(config):
     return config
 
 
+# The libraries' repositories and how each one names its release tags.
+SOURCE_TAGS = {
+    "https://github.com/psf/requests/blob/main/": "v{version}",
+    "https://github.com/urllib3/urllib3/blob/main/": "{version}",
+}
+
+
 def on_page_markdown(markdown, **_):
+    for prefix, tag in SOURCE_TAGS.items():
+        package = prefix.split("/")[4]
+        pinned = prefix.replace("/main/", f"/{tag.format(version=version(package))}/")
+        markdown = markdown.replace(prefix, pinned)
     return BARE_INCLUDE.sub(
         lambda match: (
             f'{match["indent"]}{match["fence"]}python title="{match["path"]}"\n'

@@ -104,6 +104,18 @@ def test_every_page_names_the_versions_it_was_verified_with(site):
             continue  # sitemap-like pages without the theme's footer
         assert f"requests&nbsp;{requests.__version__}" in html, page
         assert f"urllib3&nbsp;{urllib3.__version__}" in html, page
+        # Source links show the code of the versions the site was verified with.
+        assert "/blob/main/" not in html, page
+
+
+def test_source_links_point_at_the_installed_versions(site):
+    import requests
+    import urllib3
+
+    html = (site / "sessions" / "index.html").read_text(encoding="utf-8")
+    assert f"psf/requests/blob/v{requests.__version__}/src/requests/" in html
+    html = (site / "seeing-reuse" / "index.html").read_text(encoding="utf-8")
+    assert f"urllib3/urllib3/blob/{urllib3.__version__}/src/urllib3/" in html
 
 
 # Where a page can make a browser fetch something: src=, href= on <link>, CSS url().

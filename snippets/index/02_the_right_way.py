@@ -11,7 +11,7 @@ retries = Retry(total=3, backoff_factor=0.5, status_forcelist=[502, 503, 504])
 # Keep up to 10 idle connections per host: at least one per thread you run.
 adapter = HTTPAdapter(pool_maxsize=10, max_retries=retries)
 
-with requests.Session() as session:  # closes every pooled connection at the end
+with requests.Session() as session:  # closed when the block ends
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     for _ in range(3):

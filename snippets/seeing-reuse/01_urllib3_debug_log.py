@@ -19,10 +19,13 @@ with requests.Session() as session:
     session.get(LAB_URL, timeout=5)  # reuses it: nothing logged
     session.get(f"{LAB_URL}/close", timeout=5)  # the lab says Connection: close
     session.get(LAB_URL, timeout=5)  # so urllib3 reconnects
+    session.get(LAB_URL, stream=True, timeout=5).close()  # closed with its body unread
+    session.get(LAB_URL, timeout=5)  # so urllib3 reconnects again
 
 for record in records.buffer:
     message = record.getMessage()
     if message.startswith(("Starting new", "Resetting dropped")):
         print(message.partition(": ")[0])  # cut "host:port": the port varies
         #> Starting new HTTP connection (1)
+        #> Resetting dropped connection
         #> Resetting dropped connection

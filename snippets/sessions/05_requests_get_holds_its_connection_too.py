@@ -1,0 +1,14 @@
+"""requests.get() closes its Session at once; the connection goes with the response."""
+
+import requests
+
+from lab import LAB_URL, connection_closed
+
+response = requests.get(LAB_URL, timeout=5)
+print("response kept:", connection_closed(response, wait=0.5))
+#> response kept: False
+
+number = response.headers["X-Lab-Connection"]
+del response
+print("response dropped:", connection_closed(number))
+#> response dropped: True
