@@ -74,6 +74,19 @@ def site_url(site):
     thread.join(timeout=5)
 
 
+def test_config_keeps_the_site_offline_strict_and_live():
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    assert config.strict, "warnings must fail the build"
+    assert config.theme["font"] is False, "web fonts would call another host"
+    snippets = config.mdx_configs["pymdownx.snippets"]
+    assert snippets["check_paths"] is True, "a missing snippet must fail the build"
+    # `mkdocs serve` rebuilds when a snippet or the lab changes, not only a page.
+    watched = {Path(path).resolve() for path in config.watch}
+    assert {ROOT / "snippets", ROOT / "lab"} <= watched
+
+
 def test_strict_build_passes(build):
     result, site = build
     assert result.returncode == 0, result.stderr
@@ -162,10 +175,11 @@ def browser():
 
 
 def built_pages(site: Path) -> list[str]:
-    return sorted(
+    pages = [
         path.relative_to(site).as_posix().removesuffix("index.html")
         for path in site.rglob("index.html")
-    )
+    ]
+    return sorted([*pages, "404.html"])
 
 
 def test_no_page_makes_the_browser_call_another_host(site, site_url, browser):
