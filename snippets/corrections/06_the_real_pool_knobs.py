@@ -1,9 +1,11 @@
 """HTTPAdapter sizes the pool; pool_block=True turns pool_maxsize into a hard cap."""
 
+import inspect
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool
 
 from lab import LAB_URL, lab_stats, reset_lab
 
@@ -23,3 +25,8 @@ with requests.Session() as session:
 
 print("connections:", lab_stats()["connections"])
 #> connections: 2
+
+# requests passes no pool timeout, so a thread waiting for a connection gets
+# urllib3's default: no limit at all.
+print(inspect.signature(HTTPConnectionPool.urlopen).parameters["pool_timeout"].default)
+#> None
