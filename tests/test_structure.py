@@ -6,6 +6,7 @@
    as `#>` comments inside snippets, which tests/test_snippets.py checks.
 """
 
+import ast
 import subprocess
 import sys
 
@@ -88,3 +89,16 @@ def test_snippets_are_lint_clean_and_formatted():
             timeout=60,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    runnable_snippets(),
+    ids=lambda path: path.relative_to(SNIPPETS).as_posix(),
+)
+def test_every_snippet_says_in_one_line_what_it_shows(snippet):
+    docstring = ast.get_docstring(ast.parse(snippet.read_text(encoding="utf-8")))
+    assert docstring, f"{snippet.name}: start with a docstring saying what it shows"
+    assert "\n" not in docstring.strip(), (
+        f"{snippet.name}: keep the docstring to a line"
+    )
