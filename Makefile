@@ -31,10 +31,10 @@ lab: $(STAMP) ## Start the lab server on its default address (Ctrl+C to stop).
 
 run: $(STAMP) ## Run one snippet against a lab of its own: make run SNIPPET=snippets/...py
 	@test -n "$(SNIPPET)" || { echo "usage: make run SNIPPET=snippets/<page>/<file>.py" >&2; exit 2; }
-	$(BIN)/python -m lab.run $(SNIPPET)
+	@$(BIN)/python -m lab.run $(SNIPPET)
 
-update-examples: $(STAMP) ## Rewrite the #> outputs in snippets/ from a fresh run.
-	$(BIN)/python -m pytest tests/test_snippets.py --update-examples -p no:randomly
+update-examples: $(STAMP) ## Rewrite the outputs in snippets/ (#> lines, transcripts) from a fresh run.
+	$(BIN)/python -m pytest tests/test_snippets.py tests/test_console.py --update-examples -p no:randomly
 
 format: $(STAMP) ## Format and fix the code with the pinned ruff.
 	$(BIN)/ruff format .

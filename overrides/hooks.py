@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 # ```python  /  --8<-- "snippets/page/01_name.py"  (any indent, no title yet)
 BARE_INCLUDE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})python[ \t]*\n"
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<language>python|console)[ \t]*\n"
     r'(?P=indent)--8<-- "(?P<path>[^"]+)"',
     re.MULTILINE,
 )
@@ -47,9 +47,7 @@ def on_page_markdown(markdown, **_):
         pinned = prefix.replace("/main/", f"/{tag.format(version=version(package))}/")
         markdown = markdown.replace(prefix, pinned)
     return BARE_INCLUDE.sub(
-        lambda match: (
-            f'{match["indent"]}{match["fence"]}python title="{match["path"]}"\n'
-            f'{match["indent"]}--8<-- "{match["path"]}"'
-        ),
+        r'\g<indent>\g<fence>\g<language> title="\g<path>"\n'
+        r'\g<indent>--8<-- "\g<path>"',
         markdown,
     )

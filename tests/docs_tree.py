@@ -15,7 +15,9 @@ SNIPPETS = ROOT / "snippets"
 # `--8<-- "snippets/page/01_name.py"`, optionally with a named section `:name`.
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-SNIPPET_NAME = re.compile(r"^\d{2}_[a-z0-9_]+\.py$")
+SNIPPET_NAME = re.compile(r"^\d{2}_[a-z0-9_]+\.(py|console)$")
+# The fence language each kind of snippet is shown with.
+LANGUAGE = {".py": "python", ".console": "console"}
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,13 @@ def snippet_files() -> list[Path]:
 
 
 def runnable_snippets() -> list[Path]:
-    """The snippets the harness executes: Python files one folder deep."""
+    """The Python snippets tests/test_snippets.py runs, one folder deep."""
     return sorted(SNIPPETS.glob("*/*.py"))
+
+
+def console_snippets() -> list[Path]:
+    """The console sessions tests/test_console.py replays, one folder deep."""
+    return sorted(SNIPPETS.glob("*/*.console"))
 
 
 def page_of(snippet: Path) -> Path:

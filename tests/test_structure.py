@@ -9,14 +9,17 @@
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.docs_tree import (
     INCLUDE,
+    LANGUAGE,
     ROOT,
     SNIPPET_NAME,
     SNIPPETS,
+    console_snippets,
     fences,
     page_of,
     pages,
@@ -42,7 +45,8 @@ def test_every_code_block_is_an_included_snippet(fence):
     )
     assert (ROOT / fence.include).is_file(), f"{fence.where}: no file {fence.include}"
     assert fence.include.startswith("snippets/"), f"{fence.where}: not a snippet"
-    assert fence.info.split()[0] == "python", f"{fence.where}: mark it ```python"
+    language = LANGUAGE.get(Path(fence.include).suffix)
+    assert fence.info.split()[0] == language, f"{fence.where}: mark it ```{language}"
 
 
 def test_outputs_appear_only_inside_snippets():
@@ -67,9 +71,10 @@ def test_includes_happen_only_in_code_blocks():
 )
 def test_every_snippet_is_run_and_shown_on_its_page(snippet):
     relative = snippet.relative_to(ROOT).as_posix()
-    assert snippet in runnable_snippets(), (
-        f"{relative} is not executed by tests/test_snippets.py: "
-        "snippets are Python files at snippets/<page>/NN_<what>.py"
+    assert snippet in runnable_snippets() + console_snippets(), (
+        f"{relative} is run by no test: a snippet is a Python script "
+        "(tests/test_snippets.py) or a console transcript (tests/test_console.py) "
+        "at snippets/<page>/NN_<what>.py or .console"
     )
     assert SNIPPET_NAME.match(snippet.name), f"{relative}: name it NN_<what>.py"
     page = page_of(snippet)
