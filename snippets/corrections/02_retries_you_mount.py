@@ -6,6 +6,10 @@ from urllib3.util import Retry
 
 from lab import LAB_URL, reset_lab
 
+# After a read error or an error status, only these methods are resent.
+print(sorted(Retry.DEFAULT_ALLOWED_METHODS))
+#> ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'TRACE']
+
 reset_lab()  # forget earlier attempts at the lab's flaky endpoints
 retries = Retry(total=2, status_forcelist=[503])
 with requests.Session() as session:
