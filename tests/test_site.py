@@ -182,13 +182,28 @@ def built_pages(site: Path) -> list[str]:
     return sorted([*pages, "404.html"])
 
 
+class RequestRecorder:
+    """Every request a browser context makes: pages, and workers such as search."""
+
+    def __init__(self, context, own_host: str) -> None:
+        self.own_host = own_host
+        self.urls: list[str] = []
+        context.on("request", lambda request: self.urls.append(request.url))
+
+    def elsewhere(self) -> list[str]:
+        return [
+            url
+            for url in self.urls
+            if urlsplit(url).scheme in {"http", "https"}
+            and urlsplit(url).netloc != self.own_host
+        ]
+
+
 def test_no_page_makes_the_browser_call_another_host(site, site_url, browser):
-    own_host = urlsplit(site_url).netloc
     context = browser.new_context()
+    recorder = RequestRecorder(context, urlsplit(site_url).netloc)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    requested: list[tuple[str, str]] = []
-    page.on("request", lambda request: requested.append((page.url, request.url)))
 
     pages = built_pages(site)
     assert len(pages) >= 5
@@ -207,11 +222,23 @@ def test_no_page_makes_the_browser_call_another_host(site, site_url, browser):
     assert results.count() > 0
     context.close()
 
-    elsewhere = [
-        f"{on_page} -> {url}"
-        for on_page, url in requested
-        if urlsplit(url).scheme in {"http", "https"}
-        and urlsplit(url).netloc != own_host
+    assert not recorder.elsewhere(), "\n".join(recorder.elsewhere())
+    assert len(recorder.urls) > len(pages), "the recorder saw no requests at all"
+
+
+def test_the_recorder_sees_requests_from_pages_and_workers(site_url, browser):
+    """A canary: the test above must be able to fail, for workers too."""
+    context = browser.new_context()
+    recorder = RequestRecorder(context, urlsplit(site_url).netloc)
+    page = context.new_page()
+    page.goto(site_url, wait_until="networkidle")
+    # Another host on loopback: refused at once, and nothing leaves this machine.
+    fetch = "url => fetch(url).catch(() => null)"
+    page.evaluate(fetch, "http://127.0.0.2:9/from-the-page")
+    (search_worker,) = page.workers
+    search_worker.evaluate(fetch, "http://127.0.0.2:9/from-the-worker")
+    context.close()
+    assert sorted(recorder.elsewhere()) == [
+        "http://127.0.0.2:9/from-the-page",
+        "http://127.0.0.2:9/from-the-worker",
     ]
-    assert not elsewhere, "\n".join(elsewhere)
-    assert len(requested) > len(pages), "the recorder saw no requests at all"
