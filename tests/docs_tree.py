@@ -75,7 +75,12 @@ def snippet_files() -> list[Path]:
     return sorted(
         path
         for path in SNIPPETS.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file()
+        # Caches that tools leave behind (.ruff_cache, __pycache__) are not snippets.
+        and not any(
+            part.startswith(".") or part == "__pycache__"
+            for part in path.relative_to(SNIPPETS).parts[:-1]
+        )
     )
 
 

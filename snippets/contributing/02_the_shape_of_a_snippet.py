@@ -4,11 +4,11 @@ import requests
 
 from lab import LAB_URL, lab_stats, reset_lab
 
-reset_lab()  # only if you print the lab's counters: readers run snippets in any order
+reset_lab()  # if you print the counters: readers run snippets in any order
 with requests.Session() as session:  # close what you open: leaks fail the test
     response = session.get(LAB_URL, timeout=5)  # a timeout on every call
 
-# Print only what is stable: counts, booleans, header lines. Never ports or times.
+# Print only what is stable: counts, booleans, headers. No ports, no times.
 print(response.status_code)
 #> 200
 print(lab_stats())

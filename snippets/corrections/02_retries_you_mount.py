@@ -22,6 +22,6 @@ with requests.Session() as session:
     #> 200 after 2 attempts
 
     # Answered 503 Service Unavailable on the first attempt, then 200.
-    unavailable = session.get(f"{LAB_URL}/flaky/unavailable/1?status=503", timeout=5)
-    print(unavailable.status_code, "after", unavailable.json()["attempt"], "attempts")
+    busy = session.get(f"{LAB_URL}/flaky/busy/1?status=503", timeout=5)
+    print(busy.status_code, "after", busy.json()["attempt"], "attempts")
     #> 200 after 2 attempts

@@ -1,4 +1,4 @@
-"""A connection goes back to the pool only once its response body has been read."""
+"""A connection goes back to the pool only once its response body is read."""
 
 import requests
 
@@ -9,7 +9,9 @@ def connections_for_three_requests(*, stream: bool) -> int:
     reset_lab()
     with requests.Session() as session:
         # stream=True returns as soon as the headers are in: the body is unread.
-        responses = [session.get(LAB_URL, stream=stream, timeout=5) for _ in range(3)]
+        responses = [
+            session.get(LAB_URL, stream=stream, timeout=5) for _ in range(3)
+        ]
         connections = lab_stats()["connections"]
         for response in responses:
             response.close()

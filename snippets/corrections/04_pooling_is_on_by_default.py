@@ -10,6 +10,7 @@ print("DEFAULT_POOLBLOCK =", DEFAULT_POOLBLOCK)
 
 with requests.Session() as session:
     for prefix, adapter in session.adapters.items():
-        print(prefix, type(adapter).__name__, adapter.poolmanager.connection_pool_kw)
+        pool_settings = adapter.poolmanager.connection_pool_kw
+        print(prefix, type(adapter).__name__, pool_settings)
         #> https:// HTTPAdapter {'maxsize': 10, 'block': False}
         #> http:// HTTPAdapter {'maxsize': 10, 'block': False}

@@ -1,4 +1,4 @@
-"""session.max_connections caps nothing: six concurrent requests, six connections."""
+"""session.max_connections caps nothing: six requests at once, six sockets."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,7 +13,8 @@ with requests.Session() as session:
     def fetch(_):
         # The lab answers only once all six requests have arrived, so all six
         # are in flight at the same time.
-        return session.get(f"{LAB_URL}/barrier/article/6", timeout=5).status_code
+        response = session.get(f"{LAB_URL}/barrier/article/6", timeout=5)
+        return response.status_code
 
     with ThreadPoolExecutor(max_workers=6) as threads:
         print(list(threads.map(fetch, range(6))))

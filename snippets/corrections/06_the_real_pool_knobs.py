@@ -1,4 +1,4 @@
-"""HTTPAdapter sizes the pool; pool_block=True turns pool_maxsize into a hard cap."""
+"""HTTPAdapter sizes the pool; pool_block=True makes pool_maxsize a hard cap."""
 
 import inspect
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +16,7 @@ with requests.Session() as session:
     session.mount("https://", adapter)
 
     def fetch(_):
-        # The lab answers in pairs, so two requests are always in flight at once.
+        # The lab answers in pairs: two requests are always in flight at once.
         return session.get(f"{LAB_URL}/barrier/pairs/2", timeout=5).status_code
 
     with ThreadPoolExecutor(max_workers=6) as threads:
@@ -28,5 +28,6 @@ print("connections:", lab_stats()["connections"])
 
 # requests passes no pool timeout, so a thread waiting for a connection gets
 # urllib3's default: no limit at all.
-print(inspect.signature(HTTPConnectionPool.urlopen).parameters["pool_timeout"].default)
+urlopen = inspect.signature(HTTPConnectionPool.urlopen)
+print(urlopen.parameters["pool_timeout"].default)
 #> None

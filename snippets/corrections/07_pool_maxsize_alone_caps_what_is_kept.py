@@ -1,4 +1,4 @@
-"""Without pool_block, pool_maxsize caps the connections kept, not those opened."""
+"""Without pool_block, pool_maxsize caps connections kept, not those opened."""
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +18,8 @@ with requests.Session() as session:
 
     def fetch(_):
         # All six requests are in flight at once: the lab answers them together.
-        return session.get(f"{LAB_URL}/barrier/keep-two/6", timeout=5).status_code
+        response = session.get(f"{LAB_URL}/barrier/keep-two/6", timeout=5)
+        return response.status_code
 
     with ThreadPoolExecutor(max_workers=6) as threads:
         print(list(threads.map(fetch, range(6))))

@@ -1,4 +1,4 @@
-"""The request head requests sends: Connection: keep-alive, no Keep-Alive header."""
+"""What requests sends: Connection: keep-alive, and no Keep-Alive header."""
 
 import requests
 

@@ -4,7 +4,9 @@ import inspect
 
 import requests
 
-ARTICLE_SAMPLE = "response = session.get(url, headers={'Connection': 'keep-alive'})"
+ARTICLE_SAMPLE = (
+    "response = session.get(url, headers={'Connection': 'keep-alive'})"
+)
 
 with requests.Session() as session:
     try:
@@ -13,6 +15,6 @@ with requests.Session() as session:
         print(error)
         #> name 'url' is not defined
 
-# Without timeout=, a request waits on a silent server for as long as it stays silent.
+# Without timeout=, a request waits on a silent server for as long as it is.
 print(inspect.signature(requests.Session.request).parameters["timeout"].default)
 #> None

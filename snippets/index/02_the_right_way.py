@@ -1,4 +1,4 @@
-"""The short version: one Session, retries you chose, a timeout on every call."""
+"""The short version: one Session, chosen retries, a timeout on every call."""
 
 import requests
 from requests.adapters import HTTPAdapter

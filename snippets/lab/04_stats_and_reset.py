@@ -1,4 +1,4 @@
-"""Counters since the last reset; the control calls themselves are not counted."""
+"""Counters since the last reset; the control calls themselves never count."""
 
 import requests
 

@@ -1,4 +1,4 @@
-"""/idle/{seconds} makes the lab close the connection once it sits idle that long."""
+"""/idle/{seconds}: the lab closes the connection once it idles that long."""
 
 import requests
 

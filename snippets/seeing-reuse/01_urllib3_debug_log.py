@@ -19,7 +19,7 @@ with requests.Session() as session:
     session.get(LAB_URL, timeout=5)  # reuses it: nothing logged
     session.get(f"{LAB_URL}/close", timeout=5)  # the lab says Connection: close
     session.get(LAB_URL, timeout=5)  # so urllib3 reconnects
-    session.get(LAB_URL, stream=True, timeout=5).close()  # closed with its body unread
+    session.get(LAB_URL, stream=True, timeout=5).close()  # closed, body unread
     session.get(LAB_URL, timeout=5)  # so urllib3 reconnects again
 
 for record in records.buffer:

@@ -1,10 +1,10 @@
-"""The lab reports which connection served each request, and its number on it."""
+"""The lab reports which connection served each request, and its number."""
 
 import requests
 
 from lab import LAB_URL
 
-connections = {}  # the lab's connection number -> 1, 2, ... in order of appearance
+connections = {}  # the lab's connection number -> 1, 2, ... in order seen
 with requests.Session() as session:
     for path in ["/", "/", "/close", "/", "/"]:
         response = session.get(f"{LAB_URL}{path}", timeout=5)

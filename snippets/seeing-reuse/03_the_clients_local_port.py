@@ -17,12 +17,13 @@ def ports_of_three_requests(client) -> list[int]:
             ports.append(local_port(response))
             # The lab saw the same port from its side of the connection.
             assert int(response.headers["X-Lab-Client-Port"]) == ports[-1]
-            response.content  # noqa: B018 - reading the body frees the connection
+            response.content  # noqa: B018 - reading the body frees it
     return ports
 
 
 with requests.Session() as session:
     print("Session:", len(set(ports_of_three_requests(session))), "local port")
     #> Session: 1 local port
-print("requests.get:", len(set(ports_of_three_requests(requests))), "local ports")
+fresh_ports = ports_of_three_requests(requests)
+print("requests.get:", len(set(fresh_ports)), "local ports")
 #> requests.get: 3 local ports

@@ -1,4 +1,4 @@
-"""A Session carries headers, cookies and adapters from one request to the next."""
+"""A Session carries headers, cookies and adapters from request to request."""
 
 import requests
 

@@ -1,4 +1,4 @@
-"""Closing a Session closes its idle connections once no response holds the pool."""
+"""A closed Session's connections close once no response holds their pool."""
 
 import requests
 

@@ -1,4 +1,4 @@
-"""requests.get() closes its Session at once; the connection goes with the response."""
+"""requests.get() closes its Session; its socket lives on with the response."""
 
 import requests
 

@@ -1,4 +1,4 @@
-"""A closed Session still works: it opens a new connection for the next request."""
+"""A closed Session still works: the next request opens a new connection."""
 
 import requests
 
