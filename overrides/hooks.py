@@ -23,28 +23,28 @@ BARE_INCLUDE = re.compile(
 )
 
 
+# Each library's source on GitHub, and how its release tags are named.
+SOURCE_TAGS = {
+    "requests": ("https://github.com/psf/requests/blob/main/", "v{version}"),
+    "urllib3": ("https://github.com/urllib3/urllib3/blob/main/", "{version}"),
+}
+
+
 def on_config(config):
-    config.extra["verified_with"] = {
-        "Python": platform.python_version(),
-        "requests": version("requests"),
-        "urllib3": version("urllib3"),
+    versions = {name: version(name) for name in SOURCE_TAGS}
+    config.extra["verified_with"] = {"Python": platform.python_version(), **versions}
+    # Each `blob/main/` source link as it is rendered: at the installed tag.
+    config.extra["pinned_sources"] = {
+        prefix: prefix.replace("/main/", f"/{tag.format(version=versions[name])}/")
+        for name, (prefix, tag) in SOURCE_TAGS.items()
     }
     # Name the repository after its URL, so that REPO_URL alone re-points it.
     config.repo_name = urlsplit(config.repo_url).path.strip("/")
     return config
 
 
-# The libraries' repositories and how each one names its release tags.
-SOURCE_TAGS = {
-    "https://github.com/psf/requests/blob/main/": "v{version}",
-    "https://github.com/urllib3/urllib3/blob/main/": "{version}",
-}
-
-
-def on_page_markdown(markdown, **_):
-    for prefix, tag in SOURCE_TAGS.items():
-        package = prefix.split("/")[4]
-        pinned = prefix.replace("/main/", f"/{tag.format(version=version(package))}/")
+def on_page_markdown(markdown, config, **_):
+    for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     return BARE_INCLUDE.sub(
         r'\g<indent>\g<fence>\g<language> title="\g<path>"\n'

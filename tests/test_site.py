@@ -17,6 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import requests
+import urllib3
 
 from tests.docs_tree import DOCS, ROOT, fences, pages
 
@@ -108,9 +110,6 @@ def test_every_code_block_renders_its_snippet_under_its_path(site):
 
 
 def test_every_page_names_the_versions_it_was_verified_with(site):
-    import requests
-    import urllib3
-
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         if "md-footer" not in html:
@@ -122,9 +121,6 @@ def test_every_page_names_the_versions_it_was_verified_with(site):
 
 
 def test_source_links_point_at_the_installed_versions(site):
-    import requests
-    import urllib3
-
     html = (site / "sessions" / "index.html").read_text(encoding="utf-8")
     assert f"psf/requests/blob/v{requests.__version__}/src/requests/" in html
     html = (site / "seeing-reuse" / "index.html").read_text(encoding="utf-8")
