@@ -2,6 +2,9 @@
 
     from lab import LAB_URL, reset_lab, lab_stats, connection_closed
 
+LAB_ALIAS_URL is the same lab under its other loopback name (127.0.0.1 <->
+localhost): one server, two hosts as far as a client's pools can tell.
+
 Start the server with ``python -m lab``; see lab.server for its routes.
 Run one snippet against a lab of its own with ``python -m lab.run <snippet>``.
 """
@@ -12,12 +15,21 @@ import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lab.client import connection_closed, lab_stats, reset_lab
+    from lab.client import blackhole_url, connection_closed, lab_stats, reset_lab
 
-__all__ = ["DEFAULT_URL", "LAB_URL", "connection_closed", "lab_stats", "reset_lab"]
+__all__ = [
+    "DEFAULT_URL",
+    "LAB_ALIAS_URL",
+    "LAB_URL",
+    "blackhole_url",
+    "connection_closed",
+    "lab_stats",
+    "reset_lab",
+]
 
 DEFAULT_URL = "http://127.0.0.1:8765"
-_HELPERS = {"lab_stats", "reset_lab", "connection_closed"}
+_HELPERS = {"lab_stats", "reset_lab", "connection_closed", "blackhole_url"}
+_ALIASES = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
 
 
 def __getattr__(name: str) -> Any:
@@ -26,6 +38,8 @@ def __getattr__(name: str) -> Any:
     # LAB_URL later, for a lab started on a free port.
     if name == "LAB_URL":
         return os.environ.get("LAB_URL", DEFAULT_URL).rstrip("/")
+    if name == "LAB_ALIAS_URL":
+        return _alias(__getattr__("LAB_URL"))
     # The helpers need requests; loaded on first use, `python -m lab` (the
     # server) stays pure standard library.
     if name in _HELPERS:
@@ -33,6 +47,18 @@ def __getattr__(name: str) -> Any:
 
         return getattr(client, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _alias(url: str) -> str:
+    """The URL with its host swapped for the other loopback name."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.hostname not in _ALIASES:
+        message = f"LAB_ALIAS_URL needs the lab on 127.0.0.1 or localhost, not {url}"
+        raise RuntimeError(message)
+    netloc = parts.netloc.replace(parts.hostname, _ALIASES[parts.hostname], 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def __dir__() -> list[str]:

@@ -60,3 +60,11 @@ def connection_closed(
         raise RuntimeError(f"lab connection {number}: {answer.json().get('error')}")
     closed: bool = answer.json()["closed"]
     return closed
+
+
+def blackhole_url() -> str:
+    """An address on the lab's host where a TCP connect never completes."""
+    response = _control("GET", "/blackhole")
+    response.raise_for_status()
+    url: str = response.json()["url"]
+    return url

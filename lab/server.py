@@ -18,7 +18,14 @@ with {"error": ...}, an unknown path a 404):
     /close                identity with Connection: close, then the server closes
     /http10               identity in an HTTP/1.0 response, then the server closes
     /idle/{s}             identity; the connection's idle timeout becomes s
-                          seconds (0 < s <= 60)
+                          seconds (0 < s <= 60), announced in Keep-Alive
+    /max/{n}              identity; the connection answers at most n requests
+                          (1 <= n <= 1000000, counted from its first, as
+                          nginx's keepalive_requests): request n's answer says
+                          Connection: close, then the lab closes. Until then it
+                          announces Keep-Alive: timeout=T, max=<requests left>
+    /hang                 never answers: holds the request until the client
+                          closes the connection (or the lab stops)
     /delay/{s}            identity after s seconds (0 <= s <= 300)
     /stream/{n}           n bytes of 0123456789... in chunked encoding;
                           ?chunk=N bytes per chunk (default 1024, max 1 MiB),
@@ -45,6 +52,9 @@ Control routes, never counted in the stats:
     GET  /wait-closed/{n} 200 {"closed": true} once connection n is closed on the
                           server; 504 {"closed": false} after ?timeout=S
                           (default 5, max 30); 404 if there was no connection n
+    GET  /blackhole       {"url": "http://host:port"}: an address where a TCP
+                          connect never completes (a listener whose queue is
+                          full, so the kernel drops new SYNs): connect timeouts
 
 Stats: "requests" counts the other requests answered (or dropped on purpose),
 "connections" the connections that carried at least one of them.
@@ -98,7 +108,9 @@ MAX_FLAKY_KEYS = 10_000
 LINGER_TIMEOUT = 1.0  # how long to drain a client after an error response
 CLOSE_TIMEOUT = 5.0  # how long a close may wait for a client to read our output
 NO_CONTENT = frozenset({204, 304})
-CONTROL_ROUTES = frozenset({"stats", "reset", "wait-closed"})
+CONTROL_ROUTES = frozenset({"stats", "reset", "wait-closed", "blackhole"})
+HANG_LIMIT = 24 * 3600.0  # /hang gives up after a day: "forever" for a demo
+BLACKHOLE_FILL = 16  # most connections a full listen queue may take here
 
 _DIGITS = b"0123456789" * (MAX_BODY // 10 + 2)  # any chunk, at any offset
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
@@ -126,6 +138,11 @@ class Drop:
     how: str  # "fin" or "rst"
 
 
+@dataclass(frozen=True)
+class Hang:
+    """A route's decision never to answer: wait until the client gives up."""
+
+
 class ListenError(Exception):
     """The lab cannot listen on the address it was given (the message says why)."""
 
@@ -150,6 +167,7 @@ class Connection:
     writer: asyncio.StreamWriter
     idle_timeout: float
     requests: int = 0  # requests started on this connection
+    max_requests: int | None = None  # set by /max/{n}
     counted_in: int = -1  # the stats epoch that last counted this connection
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -174,6 +192,7 @@ class Lab:
         self._epoch = 0  # bumped by /reset
         self._connections = 0
         self._requests = 0
+        self._blackhole: list[socket.socket] = []  # the listener, then its fill
 
     async def handle(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -261,6 +280,11 @@ class Lab:
                     )
                     conn.writer.transport.abort()
                 return f"dropped with {outcome.how.upper()}"
+            if isinstance(outcome, Hang):
+                self._log_request(conn, request, "hanging")
+                return await _hang(incoming)
+            if conn.max_requests is not None and conn.requests >= conn.max_requests:
+                outcome.close = True
             keep_alive = await self._send(conn, request, outcome)
             self._log_request(conn, request, str(outcome.status))
             if not keep_alive:
@@ -324,7 +348,9 @@ class Lab:
         self._log_request(conn, None, "503 (over --max-connections)")
         await _linger(conn.writer, incoming)
 
-    async def _route(self, conn: Connection, request: Request) -> Response | Drop:
+    async def _route(
+        self, conn: Connection, request: Request
+    ) -> Response | Drop | Hang:
         identity = conn.identity()
         query = request.query
         match _segments(request.path):
@@ -338,7 +364,12 @@ class Lab:
                 return _json(200, identity, http10=True)
             case ["idle", seconds]:
                 conn.idle_timeout = _seconds(seconds, "idle", 60, positive=True)
-                return _json(200, identity)
+                return _json(200, identity, headers=_keep_alive(conn))
+            case ["max", number]:
+                conn.max_requests = _integer(number, "max requests", 1, 10**6)
+                return _json(200, identity, headers=_keep_alive(conn))
+            case ["hang"]:
+                return Hang()
             case ["delay", seconds]:
                 await asyncio.sleep(_seconds(seconds, "delay", 300))
                 return _json(200, identity)
@@ -373,6 +404,10 @@ class Lab:
                 if request.method not in ("GET", "HEAD"):
                     return _not_allowed(request, "GET, HEAD")
                 return await self._wait_closed(number, query)
+            case ["blackhole"]:
+                if request.method not in ("GET", "HEAD"):
+                    return _not_allowed(request, "GET, HEAD")
+                return _json(200, {"url": await self._blackhole_url()})
             case _:
                 return _error(404, f"no route for {request.path}")
 
@@ -439,6 +474,30 @@ class Lab:
                 return _json(504, {"closed": False})
         return _json(200, {"closed": True})
 
+    async def _blackhole_url(self) -> str:
+        """Make (once) a listener that accepts nothing and whose queue is full."""
+        if not self._blackhole:
+            family = socket.AF_INET6 if ":" in self.config.host else socket.AF_INET
+            listener = socket.socket(family, socket.SOCK_STREAM)
+            self._blackhole.append(listener)
+            listener.bind((self.config.host, 0))
+            listener.listen(0)  # never accept(): the queue fills and stays full
+            address = listener.getsockname()
+            loop = asyncio.get_running_loop()
+            for _ in range(BLACKHOLE_FILL):
+                filler = socket.socket(family, socket.SOCK_STREAM)
+                filler.setblocking(False)
+                self._blackhole.append(filler)
+                try:
+                    async with asyncio.timeout(0.2):
+                        await loop.sock_connect(filler, address)
+                except TimeoutError:  # the kernel dropped our SYN: queue full
+                    break
+            else:
+                raise RuntimeError("the blackhole's listen queue never filled up")
+        host, port = self._blackhole[0].getsockname()[:2]
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
     def _count(self, conn: Connection) -> None:
         self._requests += 1
         if conn.counted_in != self._epoch:
@@ -458,6 +517,8 @@ class Lab:
     async def stop(self, server: asyncio.Server) -> None:
         """Stop accepting, drop every connection, end their tasks: all at once."""
         server.close()
+        for sock in self._blackhole:
+            sock.close()
         for conn in self._open.values():
             conn.writer.transport.abort()  # a FIN, unless unread input is pending
         tasks = list(self._tasks)
@@ -509,6 +570,27 @@ async def _close(writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(0)  # abort() has scheduled connection_lost: let it run
     except OSError:  # the client reset the connection: closed all the same
         pass
+
+
+async def _hang(incoming: Incoming) -> str:
+    """Discard what the client sends until it closes the connection."""
+    deadline = asyncio.get_running_loop().time() + HANG_LIMIT
+    try:
+        while await incoming.receive(deadline):
+            incoming.buffer.clear()
+    except TimeoutError:
+        return f"hung for {HANG_LIMIT:g} s"
+    return "closed by client while hanging"
+
+
+def _keep_alive(conn: Connection) -> list[tuple[str, str]]:
+    """The Keep-Alive header announcing the connection's idle timeout and limit."""
+    value = f"timeout={conn.idle_timeout:g}"
+    if conn.max_requests is not None:
+        if conn.requests >= conn.max_requests:
+            return []  # this answer closes the connection: nothing to announce
+        value += f", max={conn.max_requests - conn.requests}"
+    return [("Keep-Alive", value)]
 
 
 async def _linger(writer: asyncio.StreamWriter, incoming: Incoming) -> None:

@@ -326,6 +326,88 @@ def test_session_opens_a_new_connection_after_an_idle_close(lab_url: str) -> Non
     assert second.json()["request"] == 1
 
 
+def test_idle_route_announces_its_timeout(lab_url: str) -> None:
+    response = exchange(lab_url, get("/idle/0.5"))
+    assert response.headers["keep-alive"] == "timeout=0.5"
+
+
+def test_max_route_closes_after_request_n(lab_url: str) -> None:
+    with RawClient(lab_url) as client:
+        client.send(get("/max/3"))
+        first = client.response()
+        client.send(get("/"))  # any route counts towards the limit
+        second = client.response()
+        client.send(get("/"))
+        last = client.response()
+        client.expect_fin()
+    assert first.headers["keep-alive"] == "timeout=30, max=2"
+    assert "keep-alive" not in second.headers  # only /idle and /max announce
+    assert [r.json()["request"] for r in (first, second, last)] == [1, 2, 3]
+    assert "connection" not in first.headers
+    assert "connection" not in second.headers
+    assert last.headers["connection"] == "close"
+
+
+def test_max_route_below_the_count_closes_at_once(lab_url: str) -> None:
+    with RawClient(lab_url) as client:
+        client.send(get("/"))
+        client.response()
+        client.send(get("/max/1"))
+        response = client.response()
+        client.expect_fin()
+    assert response.headers["connection"] == "close"
+    assert "keep-alive" not in response.headers
+
+
+def test_max_and_idle_announce_together(lab_url: str) -> None:
+    with RawClient(lab_url) as client:
+        client.send(get("/max/5"))
+        client.response()
+        client.send(get("/idle/2"))
+        assert client.response().headers["keep-alive"] == "timeout=2, max=3"
+
+
+def test_hang_never_answers_until_the_client_leaves(start_lab: StartLab) -> None:
+    server = start_lab()
+    with RawClient(server.url) as client:
+        client.send(get("/"))
+        number = client.response().json()["connection"]
+        client.send(get("/hang"))
+        assert not client.readable(0.3)  # nothing came: not even a close
+    closed = requests.get(f"{server.url}/wait-closed/{number}", timeout=TIMEOUT)
+    assert closed.json() == {"closed": True}
+    stats = requests.get(f"{server.url}/stats", timeout=TIMEOUT).json()
+    assert stats == {"connections": 1, "requests": 2}
+
+
+def test_requests_times_out_on_hang(lab_url: str) -> None:
+    with pytest.raises(requests.ReadTimeout):
+        requests.get(f"{lab_url}/hang", timeout=(TIMEOUT, 0.2))
+    assert_still_serving(lab_url)
+
+
+def test_blackhole_connects_never_complete(lab_url: str) -> None:
+    first = requests.get(f"{lab_url}/blackhole", timeout=TIMEOUT).json()["url"]
+    again = requests.get(f"{lab_url}/blackhole", timeout=TIMEOUT).json()["url"]
+    assert first == again
+    parts = urlsplit(first)
+    assert parts.hostname == urlsplit(lab_url).hostname
+    assert parts.port != urlsplit(lab_url).port
+    for _ in range(3):  # not just once: the queue stays full
+        with pytest.raises(requests.ConnectTimeout):
+            requests.get(first, timeout=(0.2, TIMEOUT))
+    assert_still_serving(lab_url)
+
+
+def test_blackhole_is_a_control_route(start_lab: StartLab) -> None:
+    server = start_lab()
+    response = requests.post(f"{server.url}/blackhole", timeout=TIMEOUT)
+    assert response.status_code == 405
+    requests.get(f"{server.url}/blackhole", timeout=TIMEOUT)
+    stats = requests.get(f"{server.url}/stats", timeout=TIMEOUT).json()
+    assert stats == {"connections": 0, "requests": 0}
+
+
 def test_delay_waits_without_blocking_other_connections(lab_url: str) -> None:
     with RawClient(lab_url) as slow:
         started = time.monotonic()
@@ -486,6 +568,8 @@ def test_requests_reports_a_dropped_connection(lab_url: str, path: str) -> None:
         "/flaky/key/1?status=200",
         "/fin/0",
         "/rst/x",
+        "/max/0",
+        "/max/1.5",
         "/wait-closed/0",
         "/wait-closed/1?timeout=31",
     ],
@@ -921,6 +1005,38 @@ def test_snippet_helpers(start_lab: StartLab, monkeypatch: pytest.MonkeyPatch) -
     assert connection_closed(closing)
     assert connection_closed(closing.headers["X-Lab-Connection"])
     assert lab_stats() == {"connections": 1, "requests": 4}
+
+
+def test_alias_url_names_the_same_lab_by_its_other_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import lab
+
+    monkeypatch.setenv("LAB_URL", "http://127.0.0.1:8765/")
+    assert lab.LAB_ALIAS_URL == "http://localhost:8765"
+    monkeypatch.setenv("LAB_URL", "http://localhost:9")
+    assert lab.LAB_ALIAS_URL == "http://127.0.0.1:9"
+    monkeypatch.setenv("LAB_URL", "http://[::1]:8765")
+    with pytest.raises(RuntimeError, match=r"127\.0\.0\.1 or localhost"):
+        lab.LAB_ALIAS_URL  # noqa: B018
+
+
+def test_alias_url_reaches_the_lab(lab_url: str) -> None:
+    from lab import LAB_ALIAS_URL
+
+    with requests.Session() as session:
+        first = session.get(f"{lab_url}/", timeout=TIMEOUT)
+        other = session.get(f"{LAB_ALIAS_URL}/", timeout=TIMEOUT)
+    # Two host names, two pools: a connection each, on the same server.
+    assert other.json()["connection"] != first.json()["connection"]
+    assert other.json()["request"] == 1
+
+
+def test_blackhole_url_helper(lab_url: str) -> None:
+    from lab import blackhole_url
+
+    with pytest.raises(requests.ConnectTimeout):
+        requests.get(blackhole_url(), timeout=(0.2, TIMEOUT))
 
 
 def test_connection_closed_reports_an_open_connection(lab_url: str) -> None:
