@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Mermaid, which draws the diagrams, is served by the site itself: pinned in
+# package-lock.json and installed into node_modules by `npm ci`.
+NODE_STAMP := node_modules/.installed
 # Material prints an end-of-life notice on every build; it is not our concern here.
 export NO_MKDOCS_2_WARNING := 1
 
@@ -20,10 +23,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-serve: $(STAMP) ## Serve the site on 127.0.0.1:8000, with live reload.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The diagrams need npm (Node.js): sudo apt-get install npm" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+serve: $(STAMP) $(NODE_STAMP) ## Serve the site on 127.0.0.1:8000, with live reload.
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) browser ## Run every test: lab, snippets, rules, build, browser.
+test: $(STAMP) $(NODE_STAMP) browser ## Run every test: lab, snippets, rules, build, browser.
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP) ## Start the lab on its default address (Ctrl+C stops).
@@ -59,4 +67,4 @@ browser:
 	  fi; }
 
 clean: ## Remove .venv, the built site and the caches.
-	rm -rf $(VENV) site .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules site .pytest_cache .ruff_cache

@@ -8,12 +8,29 @@
 - Links into the requests and urllib3 sources are written against `main` and
   rendered against the tag of the installed version: the source a link shows
   is the source the outputs were verified with.
+- Diagrams are drawn by a copy of mermaid the site serves itself, pinned in
+  package-lock.json and installed by `npm ci` (the Makefile runs it). The build
+  adds the file to the site, and overrides/main.html loads it only on pages
+  that have a diagram. A diagram without the file fails the build.
 """
 
 import platform
 import re
 from importlib.metadata import version
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+ROOT = Path(__file__).resolve().parent.parent
+# Where `npm ci` puts mermaid, and where the built site serves it. The URI is
+# repeated in overrides/main.html, which loads it.
+MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+MERMAID_URI = "assets/javascripts/mermaid.min.js"
+# How a ```mermaid fence renders (pymdownx.superfences' fence_code_format).
+# Inline code escapes "<", so only a real diagram can produce this.
+DIAGRAM = '<pre class="mermaid">'
 
 # ```python  /  --8<-- "snippets/page/01_name.py"  (any indent, no title yet)
 BARE_INCLUDE = re.compile(
@@ -43,6 +60,12 @@ def on_config(config):
     return config
 
 
+def on_files(files, config):
+    if MERMAID_JS.is_file():
+        files.append(File.generated(config, MERMAID_URI, abs_src_path=str(MERMAID_JS)))
+    return files
+
+
 def on_page_markdown(markdown, config, **_):
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
@@ -51,3 +74,13 @@ def on_page_markdown(markdown, config, **_):
         r'\g<indent>--8<-- "\g<path>"',
         markdown,
     )
+
+
+def on_page_content(html, page, **_):
+    if DIAGRAM in html and not MERMAID_JS.is_file():
+        missing = MERMAID_JS.relative_to(ROOT)
+        raise PluginError(
+            f"{page.file.src_uri} has a diagram but {missing} is missing: "
+            "run `make serve` or `make test` (they run `npm ci`) to install it"
+        )
+    return html

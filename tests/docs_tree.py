@@ -15,9 +15,10 @@ SNIPPETS = ROOT / "snippets"
 # `--8<-- "snippets/page/01_name.py"`, optionally with a named section `:name`.
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-SNIPPET_NAME = re.compile(r"^\d{2}_[a-z0-9_]+\.(py|console)$")
-# The fence language each kind of snippet is shown with.
-LANGUAGE = {".py": "python", ".console": "console"}
+SNIPPET_NAME = re.compile(r"^\d{2}_[a-z0-9_]+\.(py|console|mmd)$")
+# The fence language each kind of snippet is shown with. A ```mermaid fence is
+# drawn as a diagram (pymdownx.superfences, configured in mkdocs.yml).
+LANGUAGE = {".py": "python", ".console": "console", ".mmd": "mermaid"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,20 @@ def runnable_snippets() -> list[Path]:
 def console_snippets() -> list[Path]:
     """The console sessions tests/test_console.py replays, one folder deep."""
     return sorted(SNIPPETS.glob("*/*.console"))
+
+
+def diagram_snippets() -> list[Path]:
+    """The mermaid diagrams tests/test_site.py renders in a browser, one folder deep."""
+    return sorted(SNIPPETS.glob("*/*.mmd"))
+
+
+def diagrams(page: Path) -> list[str]:
+    """The diagram snippets a page includes, in page order."""
+    return [
+        fence.include
+        for fence in fences(page)
+        if fence.include and fence.include.endswith(".mmd")
+    ]
 
 
 def page_of(snippet: Path) -> Path:

@@ -1,7 +1,9 @@
 """The rule of three, checked on the source tree.
 
 1. No code block on a page that is not included from snippets/.
-2. No snippet that is not on a page and run by the tests.
+2. No snippet that is not on a page and run by the tests. A diagram
+   (snippets/<page>/NN_<what>.mmd, shown in a ```mermaid block) is run when
+   tests/test_site.py draws it in a browser.
 3. No printed output on a page that a test does not verify: outputs live only
    as `#>` comments inside snippets, which tests/test_snippets.py checks.
 """
@@ -20,6 +22,7 @@ from tests.docs_tree import (
     SNIPPET_NAME,
     SNIPPETS,
     console_snippets,
+    diagram_snippets,
     fences,
     page_of,
     pages,
@@ -71,12 +74,15 @@ def test_includes_happen_only_in_code_blocks():
 )
 def test_every_snippet_is_run_and_shown_on_its_page(snippet):
     relative = snippet.relative_to(ROOT).as_posix()
-    assert snippet in runnable_snippets() + console_snippets(), (
+    assert snippet in runnable_snippets() + console_snippets() + diagram_snippets(), (
         f"{relative} is run by no test: a snippet is a Python script "
-        "(tests/test_snippets.py) or a console transcript (tests/test_console.py) "
-        "at snippets/<page>/NN_<what>.py or .console"
+        "(tests/test_snippets.py), a console transcript (tests/test_console.py) "
+        "or a mermaid diagram (drawn by tests/test_site.py) "
+        "at snippets/<page>/NN_<what>.py, .console or .mmd"
     )
-    assert SNIPPET_NAME.match(snippet.name), f"{relative}: name it NN_<what>.py"
+    assert SNIPPET_NAME.match(snippet.name), (
+        f"{relative}: name it NN_<what>{snippet.suffix}"
+    )
     page = page_of(snippet)
     assert page.is_file(), f"{relative}: there is no page {page.relative_to(ROOT)}"
     shown_on = {fence.include for fence in fences(page)}
