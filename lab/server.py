@@ -56,8 +56,9 @@ Control routes, never counted in the stats:
                           connect never completes (a listener whose queue is
                           full, so the kernel drops new SYNs): connect timeouts
 
-Stats: "requests" counts the other requests answered (or dropped on purpose),
-"connections" the connections that carried at least one of them.
+Stats: "requests" counts the other requests, as each arrives (whether it is
+then answered, dropped on purpose, or abandoned by its client), "connections"
+the connections that carried at least one of them.
 
 Connections: HTTP/1.1 ones stay open unless the request says Connection: close;
 HTTP/1.0 ones close unless it says Connection: keep-alive. An idle connection
@@ -263,6 +264,10 @@ class Lab:
                 self._log_request(conn, request, f"{error.status} ({error.message})")
                 await _linger(conn.writer, incoming)
                 return f"after a {error.status}"
+            # Counted on arrival: a slow route (/delay, /barrier) finishing
+            # after its client gave up must not land in later counts.
+            if not _is_control(request):
+                self._count(conn)
             try:
                 outcome = await self._route(conn, request)
             except Invalid as error:
@@ -270,8 +275,6 @@ class Lab:
             except Exception:  # a bug in the lab: keep the traceback, say so
                 traceback.print_exc()
                 outcome = _error(500, "internal error in the lab", close=True)
-            if not _is_control(request):
-                self._count(conn)
             if isinstance(outcome, Drop):
                 self._log_request(conn, request, f"dropped ({outcome.how.upper()})")
                 if outcome.how == "rst":

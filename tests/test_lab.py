@@ -613,6 +613,29 @@ def test_stats_count_requests_and_connections_since_reset(start_lab: StartLab) -
     assert stats() == {"connections": 2, "requests": 5}
 
 
+def test_a_slow_request_counts_when_it_arrives_not_when_answered(
+    start_lab: StartLab,
+) -> None:
+    # A client that gave up on /delay must not show up in the counts of
+    # whatever runs next, once the lab finally finishes that request.
+    server = start_lab()
+
+    def stats() -> dict[str, int]:
+        return requests.get(f"{server.url}/stats", timeout=TIMEOUT).json()
+
+    with RawClient(server.url) as client:
+        client.send(get("/"))
+        number = client.response().json()["connection"]
+        client.send(get("/delay/1"))
+        deadline = time.monotonic() + 0.5  # well before the delay is over
+        while stats()["requests"] < 2:
+            assert time.monotonic() < deadline, "not counted on arrival"
+        requests.post(f"{server.url}/reset", timeout=TIMEOUT)
+    closed = requests.get(f"{server.url}/wait-closed/{number}", timeout=TIMEOUT)
+    assert closed.json() == {"closed": True}  # the delay is over
+    assert stats() == {"connections": 0, "requests": 0}
+
+
 def test_a_connection_counts_from_its_first_counted_request(
     start_lab: StartLab,
 ) -> None:
