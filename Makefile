@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 # Mermaid, which draws the diagrams, is served by the site itself: pinned in
 # package-lock.json and installed into node_modules by `npm ci`.
 NODE_STAMP := node_modules/.installed
+# Test processes: one per core here. `make test WORKERS=0` runs in one process.
+WORKERS ?= 2
 # Material prints an end-of-life notice on every build; it is not our concern here.
 export NO_MKDOCS_2_WARNING := 1
 
@@ -32,7 +34,7 @@ serve: $(STAMP) $(NODE_STAMP) ## Serve the site on 127.0.0.1:8000, with live rel
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 test: $(STAMP) $(NODE_STAMP) browser ## Run every test: lab, snippets, rules, build, browser.
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 lab: $(STAMP) ## Start the lab on its default address (Ctrl+C stops).
 	$(BIN)/python -m lab
