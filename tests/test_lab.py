@@ -150,6 +150,15 @@ def exchange(url: str, data: bytes) -> RawResponse:
         return client.response()
 
 
+def exchange_then_closed(url: str, data: bytes) -> RawResponse:
+    """Like exchange(), and the lab must then close the connection (FIN)."""
+    with RawClient(url) as client:
+        client.send(data)
+        response = client.response()
+        client.expect_fin()
+    return response
+
+
 def assert_still_serving(url: str) -> None:
     """Bad input did not hurt the lab: a normal request gets a 200."""
     assert requests.get(f"{url}/", timeout=TIMEOUT).status_code == 200
@@ -244,29 +253,20 @@ def test_echo_returns_the_request_head_exactly(lab_url: str) -> None:
 
 
 def test_close_route_answers_then_closes(lab_url: str) -> None:
-    with RawClient(lab_url) as client:
-        client.send(get("/close"))
-        response = client.response()
-        client.expect_fin()
+    response = exchange_then_closed(lab_url, get("/close"))
     assert response.status == 200
     assert response.headers["connection"] == "close"
     assert response.json()["request"] == 1
 
 
 def test_connection_close_from_the_client_is_honoured(lab_url: str) -> None:
-    with RawClient(lab_url) as client:
-        client.send(get("/", "Connection: close"))
-        response = client.response()
-        client.expect_fin()
+    response = exchange_then_closed(lab_url, get("/", "Connection: close"))
     assert response.status == 200
     assert response.headers["connection"] == "close"
 
 
 def test_http10_route_sends_an_http10_response_then_closes(lab_url: str) -> None:
-    with RawClient(lab_url) as client:
-        client.send(get("/http10"))
-        response = client.response()
-        client.expect_fin()
+    response = exchange_then_closed(lab_url, get("/http10"))
     assert response.status_line == "HTTP/1.0 200 OK"
     assert "connection" not in response.headers
     assert int(response.headers["content-length"]) == len(response.body)
@@ -274,10 +274,7 @@ def test_http10_route_sends_an_http10_response_then_closes(lab_url: str) -> None
 
 
 def test_http10_request_is_closed_after_the_response(lab_url: str) -> None:
-    with RawClient(lab_url) as client:
-        client.send(get("/", version="1.0"))
-        response = client.response()
-        client.expect_fin()
+    response = exchange_then_closed(lab_url, get("/", version="1.0"))
     assert response.status == 200
     assert response.headers["connection"] == "close"
 
@@ -746,10 +743,7 @@ BAD_REQUESTS = {
 def test_bad_request_is_answered_then_closed(
     lab_url: str, data: bytes, status: int
 ) -> None:
-    with RawClient(lab_url) as client:
-        client.send(data)
-        response = client.response()
-        client.expect_fin()
+    response = exchange_then_closed(lab_url, data)
     assert response.status == status
     assert response.headers["connection"] == "close"
     assert response.headers["x-lab-connection-request"] == "1"
@@ -762,10 +756,7 @@ def test_oversized_body_gets_413_and_is_drained(lab_url: str) -> None:
     # closing with unread input would reset the connection while the client is
     # still sending (16 MiB is more than the loopback socket buffers hold).
     head = b"POST / HTTP/1.1\r\nHost: lab\r\nContent-Length: 16777216\r\n\r\n"
-    with RawClient(lab_url) as client:
-        client.send(head + b"x" * 16 * 1024 * 1024)
-        response = client.response()
-        client.expect_fin()
+    response = exchange_then_closed(lab_url, head + b"x" * 16 * 1024 * 1024)
     assert response.status == 413
     assert response.headers["connection"] == "close"
     body = b"x" * 2 * 1024 * 1024  # and what a requests user sees:

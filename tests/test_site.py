@@ -479,34 +479,32 @@ def test_every_diagram_is_drawn_in_both_schemes(drawn_diagrams):
 
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2 level AA, for text of any size
+MINIMUM_GRAPHICS_CONTRAST = 3  # WCAG 2 level AA, for the parts of a graphic
+
+
+def too_faint(drawn_diagrams, parts: str, name: str, minimum: float) -> list[str]:
+    """The diagram parts (texts, arrowheads) whose contrast is below `minimum`."""
+    faint = []
+    for (page, scheme), result in drawn_diagrams.items():
+        # None found would make the check pass without checking anything.
+        assert result[parts], f"{page} ({scheme}): no diagram {parts} found"
+        faint += [
+            f"{page} ({scheme}), diagram {part['diagram'] + 1}: {part[name]!r} "
+            f"{part['ratio']:.2f}:1, {part['why']}"
+            for part in result[parts]
+            if part["ratio"] < minimum
+        ]
+    return faint
 
 
 def test_diagram_text_is_legible_in_both_schemes(drawn_diagrams):
-    illegible = []
-    for (page, scheme), result in drawn_diagrams.items():
-        assert result["texts"], f"{page} ({scheme}): no diagram text found"
-        illegible += [
-            f"{page} ({scheme}), diagram {text['diagram'] + 1}: {text['text']!r} "
-            f"{text['ratio']:.2f}:1, {text['why']}"
-            for text in result["texts"]
-            if text["ratio"] < MINIMUM_CONTRAST
-        ]
+    illegible = too_faint(drawn_diagrams, "texts", "text", MINIMUM_CONTRAST)
     assert not illegible, "\n".join(illegible)
-
-
-MINIMUM_GRAPHICS_CONTRAST = 3  # WCAG 2 level AA, for the parts of a graphic
 
 
 def test_diagram_arrowheads_stand_out_in_both_schemes(drawn_diagrams):
     """Arrowheads carry meaning: which way a message goes."""
-    faint = []
-    for (page, scheme), result in drawn_diagrams.items():
-        faint += [
-            f"{page} ({scheme}), diagram {mark['diagram'] + 1}: {mark['marker']} "
-            f"{mark['ratio']:.2f}:1, {mark['why']}"
-            for mark in result["arrowheads"]
-            if mark["ratio"] < MINIMUM_GRAPHICS_CONTRAST
-        ]
+    faint = too_faint(drawn_diagrams, "arrowheads", "marker", MINIMUM_GRAPHICS_CONTRAST)
     assert not faint, "\n".join(faint)
 
 
