@@ -24,8 +24,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parent.parent
-# Where `npm ci` puts mermaid, and where the built site serves it. The URI is
-# repeated in overrides/main.html, which loads it.
+# Where `npm ci` puts mermaid, and where the built site serves it
+# (overrides/main.html reads it as config.extra.mermaid_js).
 MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 MERMAID_URI = "assets/javascripts/mermaid.min.js"
 # How a ```mermaid fence renders (pymdownx.superfences' fence_code_format).
@@ -57,6 +57,7 @@ def on_config(config):
     }
     # Name the repository after its URL, so that REPO_URL alone re-points it.
     config.repo_name = urlsplit(config.repo_url).path.strip("/")
+    config.extra["mermaid_js"] = MERMAID_URI
     return config
 
 
@@ -77,7 +78,9 @@ def on_page_markdown(markdown, config, **_):
 
 
 def on_page_content(html, page, **_):
-    if DIAGRAM in html and not MERMAID_JS.is_file():
+    # overrides/main.html loads mermaid on the pages marked here, and only there.
+    page.has_diagram = DIAGRAM in html
+    if page.has_diagram and not MERMAID_JS.is_file():
         missing = MERMAID_JS.relative_to(ROOT)
         raise PluginError(
             f"{page.file.src_uri} has a diagram but {missing} is missing: "
