@@ -5,7 +5,8 @@
 LAB_ALIAS_URL is the same lab under its other loopback name (127.0.0.1 <->
 localhost): one server, two hosts as far as a client's pools can tell.
 
-Start the server with ``python -m lab``; see lab.server for its routes.
+Start the server with ``python -m lab``; ``python -m lab --routes`` lists its
+routes, declared in lab.routes.
 Run one snippet against a lab of its own with ``python -m lab.run <snippet>``.
 """
 

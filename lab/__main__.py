@@ -1,4 +1,7 @@
-"""``python -m lab``: run the lab server on loopback until Ctrl+C or SIGTERM."""
+"""``python -m lab``: run the lab server on loopback until Ctrl+C or SIGTERM.
+
+``python -m lab --routes`` lists what each URL path does, and exits.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ import ipaddress
 import math
 import os
 import sys
+import textwrap
 from typing import NoReturn
 from urllib.parse import urlsplit
 
 from lab import DEFAULT_URL
+from lab.registry import describe
 from lab.server import Config, ListenError, serve
 
 
@@ -28,7 +33,7 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def _seconds(text: str) -> float:
+def _positive_seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -39,7 +44,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _count(text: str) -> int:
+def _positive_integer(text: str) -> int:
     if not (text.isascii() and text.isdigit() and int(text) > 0):
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return int(text)
@@ -79,6 +84,24 @@ def _check_loopback(host: str) -> None:
         )
 
 
+def routes_text(width: int = 80) -> str:
+    """Every route, its methods and the first sentence of what it does."""
+    lines = []
+    for kind, control in (("Routes", False), ("Control routes, not counted", True)):
+        lines.append(f"{kind}:")
+        for row in describe():
+            if row["control"] is control:
+                methods = "" if row["methods"] == "any" else f"  [{row['methods']}]"
+                lines.append(f"  {row['usage']}{methods}")
+                lines += textwrap.wrap(
+                    row["summary"],
+                    width,
+                    initial_indent="      ",
+                    subsequent_indent="      ",
+                )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(
         prog="python -m lab",
@@ -91,14 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--idle-timeout",
-        type=_seconds,
+        type=_positive_seconds,
         default=defaults.idle_timeout,
         metavar="S",
         help="close a connection idle for S seconds (default: %(default)g)",
     )
     parser.add_argument(
         "--header-timeout",
-        type=_seconds,
+        type=_positive_seconds,
         default=defaults.header_timeout,
         metavar="S",
         help="408 unless a request head, from its first byte, "
@@ -106,22 +129,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--body-timeout",
-        type=_seconds,
+        type=_positive_seconds,
         default=defaults.body_timeout,
         metavar="S",
         help="408 unless a request body arrives within S seconds "
         "(default: %(default)g)",
     )
     parser.add_argument(
+        "--write-timeout",
+        type=_positive_seconds,
+        default=defaults.write_timeout,
+        metavar="S",
+        help="drop a client that reads nothing of its answer for S seconds "
+        "(default: %(default)g)",
+    )
+    parser.add_argument(
         "--max-connections",
-        type=_count,
+        type=_positive_integer,
         default=defaults.max_connections,
         metavar="N",
         help="503 to connections beyond N open ones (default: %(default)s)",
     )
     parser.add_argument("--quiet", action="store_true", help="no access log on stderr")
+    parser.add_argument(
+        "--routes", action="store_true", help="list the URL paths and what each does"
+    )
     parser.epilog = f"LAB_URL (default: {DEFAULT_URL}) sets the default address."
     args = parser.parse_args(argv)
+    if args.routes:
+        print(routes_text(), end="")
+        return 0
     try:
         url_host, url_port = _parse_lab_url(os.environ.get("LAB_URL", DEFAULT_URL))
         host = url_host if args.host is None else args.host
@@ -136,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         idle_timeout=args.idle_timeout,
         header_timeout=args.header_timeout,
         body_timeout=args.body_timeout,
+        write_timeout=args.write_timeout,
         max_connections=args.max_connections,
         quiet=args.quiet,
     )

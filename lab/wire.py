@@ -1,9 +1,10 @@
-"""HTTP/1.1 messages for the lab: a strict request reader and a response head encoder.
+"""The wire: HTTP/1.1 bytes in and out, for the lab.
 
+A strict request reader, a response head encoder, and what a route answers.
 Hand-written rather than built on http.server or h11: the lab must keep the
-request head byte for byte (for /echo) and control every byte it sends back.
-Every read has a deadline and every buffer a limit, so no client can make the
-lab wait or grow forever.
+request head byte for byte (for /echo), and control every byte it sends back
+(FIN against RST, HTTP/1.0 framing). Every read has a deadline and every buffer
+a limit, so no client can make the lab wait or grow forever.
 """
 
 from __future__ import annotations
@@ -91,8 +92,9 @@ class Incoming:
         self._stream = stream
         self.buffer = bytearray()
 
-    async def receive(self, deadline: float) -> bool:
-        """Append the next bytes to arrive; False at EOF, TimeoutError at `deadline`."""
+    async def receive(self, deadline: float | None) -> bool:
+        """Append the next bytes to arrive; False at EOF, TimeoutError at `deadline`
+        (None: no deadline)."""
         async with asyncio.timeout_at(deadline):
             data = await self._stream.read(READ_SIZE)
         self.buffer += data
@@ -257,6 +259,11 @@ def encode_head(status: int, headers: list[tuple[str, str]], version: str) -> by
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
+def url_for(host: str, port: int) -> str:
+    """The http:// URL of a listening address; IPv6 hosts get their brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def _show(data: bytes) -> str:
     """Bytes from the client, quoted and shortened for an error message."""
     text = repr(data[:80])[2:-1]
@@ -271,6 +278,6 @@ class Response:
     body: bytes = b""
     content_type: str = "application/json"
     headers: list[tuple[str, str]] = field(default_factory=list)
-    chunks: AsyncIterator[bytes] | None = None
+    chunks: AsyncIterator[bytes | memoryview] | None = None
     close: bool = False
     http10: bool = False  # HTTP/1.0 status line, no Connection header, then close
