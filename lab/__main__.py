@@ -15,8 +15,9 @@ import textwrap
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+import lab.routes  # noqa: F401  (registers every route on ROUTES)
 from lab import DEFAULT_URL
-from lab.registry import describe
+from lab.registry import ROUTES
 from lab.server import Config, ListenError, serve
 
 
@@ -87,17 +88,18 @@ def _check_loopback(host: str) -> None:
 def routes_text(width: int = 80) -> str:
     """Every route, its methods and the first sentence of what it does."""
     lines = []
-    for kind, control in (("Routes", False), ("Control routes, not counted", True)):
-        lines.append(f"{kind}:")
-        for row in describe():
-            if row["control"] is control:
-                methods = "" if row["methods"] == "any" else f"  [{row['methods']}]"
-                lines.append(f"  {row['usage']}{methods}")
+    for heading, control in (("Routes", False), ("Control routes, not counted", True)):
+        lines.append(f"{heading}:")
+        for route in ROUTES:
+            if route.control is control:
+                methods = f"  [{route.allow}]" if route.allow else ""
+                lines.append(f"  {route.usage}{methods}")
+                indent = " " * 6
                 lines += textwrap.wrap(
-                    row["summary"],
+                    route.summary,
                     width,
-                    initial_indent="      ",
-                    subsequent_indent="      ",
+                    initial_indent=indent,
+                    subsequent_indent=indent,
                 )
     return "\n".join(lines) + "\n"
 

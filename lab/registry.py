@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from lab.wire import Response
@@ -122,39 +121,57 @@ class Route:
         return {**path_params, **self.query, **given}
 
 
-ROUTES: list[Route] = []
+class Registry:
+    """Routes in the order they were registered; the lab's own is ROUTES."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def __iter__(self) -> Iterator[Route]:
+        return iter(self.routes)
+
+    def route(
+        self,
+        pattern: str,
+        *,
+        methods: tuple[str, ...] | None = None,
+        control: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Register a handler for `pattern`; see the module's docstring."""
+
+        def register(handler: Handler) -> Handler:
+            parameters = list(inspect.signature(handler).parameters.values())[1:]
+            positional = [
+                p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD
+            ]
+            query = {p.name: p.default for p in parameters if p.kind is p.KEYWORD_ONLY}
+            placeholders = _PLACEHOLDER.findall(pattern)
+            # Checked at import: a pattern and its function cannot drift apart.
+            if positional != placeholders:
+                raise TypeError(f"{pattern}: parameters {positional} != {placeholders}")
+            if not inspect.getdoc(handler):
+                raise TypeError(
+                    f"{pattern}: a route needs a docstring saying what it does"
+                )
+            if any(route.pattern == pattern for route in self.routes):
+                raise TypeError(f"{pattern} is registered twice")
+            self.routes.append(Route(pattern, handler, methods, control, query))
+            return handler
+
+        return register
+
+    def find(self, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route for a path and its path parameters; None if no route fits."""
+        segments = [unquote(segment) for segment in path.split("/")[1:]]
+        for candidate in self.routes:
+            if (params := candidate.match(segments)) is not None:
+                return candidate, params
+        return None
 
 
-def route(
-    pattern: str, *, methods: tuple[str, ...] | None = None, control: bool = False
-) -> Callable[[Handler], Handler]:
-    """Register a handler for `pattern`; see the module's docstring."""
-
-    def register(handler: Handler) -> Handler:
-        parameters = list(inspect.signature(handler).parameters.values())[1:]
-        positional = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
-        query = {p.name: p.default for p in parameters if p.kind is p.KEYWORD_ONLY}
-        placeholders = _PLACEHOLDER.findall(pattern)
-        # Checked at import: a pattern and its function cannot drift apart.
-        if positional != placeholders:
-            raise TypeError(f"{pattern}: parameters {positional} != {placeholders}")
-        if not inspect.getdoc(handler):
-            raise TypeError(f"{pattern}: a route needs a docstring saying what it does")
-        if any(route.pattern == pattern for route in ROUTES):
-            raise TypeError(f"{pattern} is registered twice")
-        ROUTES.append(Route(pattern, handler, methods, control, query))
-        return handler
-
-    return register
-
-
-def find(path: str) -> tuple[Route, dict[str, str]] | None:
-    """The route for a path and its path parameters; None if no route fits."""
-    segments = [unquote(segment) for segment in path.split("/")[1:]]
-    for candidate in ROUTES:
-        if (params := candidate.match(segments)) is not None:
-            return candidate, params
-    return None
+ROUTES = Registry()  # the lab's routes: lab.routes registers every one
+route = ROUTES.route
+find = ROUTES.find
 
 
 def parse_integer(text: str, what: str, low: int, high: int) -> int:
@@ -177,19 +194,3 @@ def parse_seconds(
         message = f"{what} must be a number of seconds s with {bounds}, got {text!r}"
         raise Invalid(message)
     return value
-
-
-def describe() -> list[dict[str, Any]]:
-    """One row per route, in declaration order: for the CLI and the docs."""
-    import lab.routes  # noqa: F401  (registers every route)
-
-    return [
-        {
-            "usage": r.usage,
-            "methods": r.allow or "any",
-            "control": r.control,
-            "summary": r.summary,
-            "description": r.description,
-        }
-        for r in ROUTES
-    ]

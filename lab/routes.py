@@ -1,6 +1,7 @@
 """The lab's routes: what each URL path makes the lab do.
 
-Each route is one function, registered with ``@route`` (see lab.registry). Its
+Each route is one function, registered with ``@route`` (see lab.registry) on
+the lab's registry, ``lab.registry.ROUTES``, when this module is imported. Its
 docstring is what ``python -m lab --routes`` and the Lab server page say it
 does, so keep it true. A route gets the exchange (the lab, the connection and
 the request), its path parameters, and its query parameters; it returns a
@@ -19,7 +20,14 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lab.registry import Drop, Invalid, Outcome, parse_integer, parse_seconds, route
+from lab.registry import (
+    Drop,
+    Invalid,
+    Outcome,
+    parse_integer,
+    parse_seconds,
+    route,
+)
 from lab.wire import MAX_BODY, Request, Response
 
 if TYPE_CHECKING:
@@ -119,14 +127,14 @@ def keep_alive(conn: Connection) -> list[tuple[str, str]]:
 @route("/fin/{n}")
 async def fin(ex: Exchange, n: str) -> Outcome:
     """On the `n`-th request of a connection, closes it without answering (FIN).
-    Any other request gets the identity."""
+    Any other request gets the connection facts."""
     return drop_on(ex, n, "fin")
 
 
 @route("/rst/{n}")
 async def rst(ex: Exchange, n: str) -> Outcome:
     """On the `n`-th request of a connection, resets it without answering (RST).
-    Any other request gets the identity."""
+    Any other request gets the connection facts."""
     return drop_on(ex, n, "rst")
 
 
@@ -148,7 +156,7 @@ async def hang(ex: Exchange) -> Outcome:
 
 @route("/delay/{seconds}")
 async def delay(ex: Exchange, seconds: str) -> Outcome:
-    """Waits `seconds` (0 to 300), then answers 200 with the identity."""
+    """Waits `seconds` (0 to 300), then answers 200 with the connection facts."""
     await asyncio.sleep(parse_seconds(seconds, "delay", 300))
     return json_response(200, ex.identity)
 
@@ -178,7 +186,7 @@ async def digits(total: int, chunk: int, delay: float) -> AsyncIterator[memoryvi
 
 @route("/status/{code}")
 async def status(ex: Exchange, code: str, *, retry_after: str | None = None) -> Outcome:
-    """That status (200 to 599) with the identity, and a `Retry-After` header if
+    """That status (200 to 599) with the connection facts, and a `Retry-After` header if
     `retry_after` is given. No body for 204 and 304."""
     number = parse_integer(code, "status", 200, 599)
     body = {**ex.identity, "status": number}
@@ -253,9 +261,9 @@ async def reset(ex: Exchange) -> Outcome:
 
 @route("/wait-closed/{n}", methods=("GET",), control=True)
 async def wait_closed(ex: Exchange, n: str, *, timeout: str = "5") -> Outcome:
-    """200 `{"closed": true}` once connection `n` is closed, by either side;
-    504 `{"closed": false}` if it is still open after `timeout` seconds (at most
-    30); 404 if there was no connection `n`."""
+    """Answers 200 `{"closed": true}` once connection `n` is closed, by either
+    side. 504 `{"closed": false}` if it is still open after `timeout` seconds (at
+    most 30); 404 if there was no connection `n`."""
     number = parse_integer(n, "connection number", 1, ANY_ID)
     wait = parse_seconds(timeout, "timeout", 30)
     if number > ex.lab.accepted:

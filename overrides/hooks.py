@@ -8,14 +8,18 @@
 - Links into the requests and urllib3 sources are written against `main` and
   rendered against the tag of the installed version: the source a link shows
   is the source the outputs were verified with.
+- The Lab server page's endpoint tables are generated from the lab's route
+  registry at each build, so the page shows the live lab and cannot drift.
 - Diagrams are drawn by a copy of mermaid the site serves itself, pinned in
   package-lock.json and installed by `npm ci` (the Makefile runs it). The build
   adds the file to the site, and overrides/main.html loads it only on pages
   that have a diagram. A diagram without the file fails the build.
 """
 
+import importlib
 import platform
 import re
+import sys
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +42,28 @@ BARE_INCLUDE = re.compile(
     r'(?P=indent)--8<-- "(?P<path>[^"]+)"',
     re.MULTILINE,
 )
+
+
+# Where a page wants a table of the lab's routes: the marker, and which routes.
+ROUTE_TABLES = {"<!-- lab-routes -->": False, "<!-- lab-control-routes -->": True}
+
+
+def route_table(control: bool) -> str:
+    """A Markdown table of the lab's routes, control routes or the others."""
+    # Loaded afresh at each build: `mkdocs serve` shows a route's change at once.
+    registry, _ = (_fresh(name) for name in ("lab.registry", "lab.routes"))
+    rows = ["| Path | Methods | What the lab does |", "|---|---|---|"]
+    for route in registry.ROUTES:
+        if route.control is control:
+            described = route.description.replace("|", "\\|")
+            rows.append(f"| `{route.usage}` | {route.allow or 'any'} | {described} |")
+    return "\n".join(rows)
+
+
+def _fresh(name):
+    """Import a module, or run it again if it was imported before."""
+    module = sys.modules.get(name)
+    return importlib.reload(module) if module else importlib.import_module(name)
 
 
 # Each library's source on GitHub, and how its release tags are named.
@@ -68,6 +94,9 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, config, **_):
+    for marker, control in ROUTE_TABLES.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, route_table(control))
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     return BARE_INCLUDE.sub(
