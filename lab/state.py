@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from lab.connection import Connection
 
 MAX_FLAKY_KEYS = 10_000
+FLAKY_KEY_COST = 16  # bytes: what a /flaky key costs, its digest
 BLACKHOLE_FILL = 16  # most connections a full listen queue may take here
 
 
@@ -60,7 +61,9 @@ class FlakyAttempts:
 
     def count(self, key: str) -> int:
         """Count one more request for `key`; return how many it has seen."""
-        digest = hashlib.blake2b(key.encode(errors="replace"), digest_size=16).digest()
+        digest = hashlib.blake2b(
+            key.encode(errors="replace"), digest_size=FLAKY_KEY_COST
+        ).digest()
         attempt = self._seen.pop(digest, 0) + 1
         self._seen[digest] = attempt  # now the most recently used
         if len(self._seen) > self.limit:

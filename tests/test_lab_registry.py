@@ -156,3 +156,21 @@ def test_the_lab_server_needs_only_the_standard_library() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "[]\n", f"the lab imported {result.stdout.strip()}"
+
+
+def test_the_lab_page_quotes_the_lab_s_own_limits() -> None:
+    from lab.connection import MAX_PIPELINED, WRITE_PIECE
+    from lab.server import Config
+    from lab.state import FLAKY_KEY_COST, MAX_FLAKY_KEYS
+    from lab.wire import MAX_HEAD
+
+    page = " ".join((DOCS / "lab.md").read_text(encoding="utf-8").split())
+    for quoted in (
+        f"over {MAX_HEAD // 1024} KiB (431)",
+        f"more than {MAX_PIPELINED // 1024} KiB while it waits",
+        f"an answer {WRITE_PIECE // 1024} KiB at a time",
+        f"seconds ({Config().write_timeout:g} by default)",
+        f"a {FLAKY_KEY_COST}-byte digest",
+        f"Beyond {MAX_FLAKY_KEYS:,} keys",
+    ):
+        assert quoted in page, f"docs/lab.md no longer says {quoted!r}"
