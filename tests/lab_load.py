@@ -140,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 10:
-        parser.error(f"--scale must be above 0 and at most 10, got {args.scale}")
+        parser.error(f"--scale must be above 0 and at most 10, got {args.scale:g}")
+    if not 0 <= args.hold <= 600:
+        parser.error(f"--hold must be from 0 to 600 seconds, got {args.hold:g}")
 
     def scaled(count: int) -> int:
         return max(1, round(count * args.scale))
