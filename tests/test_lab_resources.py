@@ -73,25 +73,24 @@ def connection_number(sock: socket.socket) -> int:
         ("/delay/20", b""),
         ("/barrier/{key}/2?timeout=20", b""),
         ("/hang", b""),
-        ("/wait-closed/1?timeout=20", b""),
+        ("/wait-closed/{kept}?timeout=20", b""),
         # The head and a first chunk come at once; the next one in 20 s.
         ("/stream/100?chunk=10&delay=20", b"a\r\n0123456789\r\n"),
     ],
 )
 def test_a_client_that_leaves_a_waiting_request_is_closed_at_once(
-    start_lab: StartLab, path: str, sent_at_once: bytes
+    lab_url: str, path: str, sent_at_once: bytes
 ) -> None:
-    url = start_lab().url
-    with connect(url) as keeps_connection_1_open, connect(url) as leaves:
-        assert connection_number(keeps_connection_1_open) == 1
+    with connect(lab_url) as kept_open, connect(lab_url) as leaves:
+        kept = connection_number(kept_open)
         number = connection_number(leaves)
-        leaves.sendall(request(path.format(key=uuid.uuid4().hex)))
+        leaves.sendall(request(path.format(key=uuid.uuid4().hex, kept=kept)))
         received = b""
         while not received.endswith(sent_at_once):  # read all: then close is a FIN
             received += leaves.recv(4096)
         leaves.close()
         # Not when the answer is due (20 s): now.
-        assert wait_closed(url, number)
+        assert wait_closed(lab_url, number)
 
 
 def test_clients_that_leave_give_their_slots_back(start_lab: StartLab) -> None:
@@ -120,16 +119,13 @@ def test_a_client_that_leaves_a_barrier_stops_counting(lab_url: str) -> None:
     assert list(statuses) == [200, 200]
 
 
-def test_a_client_that_sends_too_much_while_waiting_is_closed(
-    start_lab: StartLab,
-) -> None:
-    url = start_lab().url
-    with connect(url) as floods:
+def test_a_client_that_sends_too_much_while_waiting_is_closed(lab_url: str) -> None:
+    with connect(lab_url) as floods:
         number = connection_number(floods)
         # The lab may reset the connection before all of it is sent.
         with suppress(ConnectionError):
             floods.sendall(request("/delay/20") + b"x" * (128 * 1024))
-        assert wait_closed(url, number)
+        assert wait_closed(lab_url, number)
 
 
 # --- clients that never read -----------------------------------------------------
