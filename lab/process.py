@@ -1,7 +1,9 @@
 """Start and stop ``python -m lab`` as a subprocess on a free port.
 
 The test suite's fixtures and ``python -m lab.run`` both use this, so a lab is
-always started, waited for and stopped the same way.
+always started, waited for and stopped the same way. Another server that
+speaks the same way (``--port``, ``--quiet``, a first line "... listening on
+URL ...") can be run with it too: ``LabProcess(module="tests.plain_server")``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
-_LISTENING = re.compile(r"Lab server listening on (http://\S+) ")
+_LISTENING = re.compile(r"\w+ server listening on (http://\S+) ")
 
 
 class LabProcess:
@@ -32,8 +34,9 @@ class LabProcess:
         port: int | None = 0,
         quiet: bool = True,
         env: dict[str, str] | None = None,
+        module: str = "lab",
     ) -> None:
-        self.args = [sys.executable, "-m", "lab", *args]
+        self.args = [sys.executable, "-m", module, *args]
         if port is not None:
             self.args += ["--port", str(port)]
         if quiet:
@@ -52,7 +55,7 @@ class LabProcess:
         if not (match := _LISTENING.match(first_line)):
             self.stop()
             raise RuntimeError(
-                f"the lab did not start: {first_line!r}{self.log_tail()}"
+                f"{module} did not start: {first_line!r}{self.log_tail()}"
             )
         self.url = match.group(1)
 
