@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 import requests
 
-from tests.rawhttp import TIMEOUT, RawClient, get
+from tests.rawhttp import TIMEOUT, RawClient, exchange, get
 
 if TYPE_CHECKING:
     from tests.rawhttp import StartLab
@@ -41,9 +41,12 @@ def test_stats_count_requests_and_connections_since_reset(start_lab: StartLab) -
 def test_a_slow_request_counts_when_it_arrives_not_when_answered(
     start_lab: StartLab,
 ) -> None:
-    # A client that gave up on /delay must not show up in the counts of
-    # whatever runs next, once the lab finally finishes that request.
+    # A client that gave up on a slow request must not show up in the counts of
+    # whatever runs next, once the lab finally finishes that request. The slow
+    # request waits at a /barrier: it cannot be answered before a second one
+    # comes, however long counting it takes on a busy machine.
     server = start_lab()
+    barrier = get("/barrier/slow/2")
 
     def stats() -> dict[str, int]:
         return requests.get(f"{server.url}/stats", timeout=TIMEOUT).json()
@@ -51,14 +54,16 @@ def test_a_slow_request_counts_when_it_arrives_not_when_answered(
     with RawClient(server.url) as client:
         client.send(get("/"))
         number = client.response().json()["connection"]
-        client.send(get("/delay/1"))
-        deadline = time.monotonic() + 0.5  # well before the delay is over
+        client.send(barrier)
+        deadline = time.monotonic() + TIMEOUT
         while stats()["requests"] < 2:
             assert time.monotonic() < deadline, "not counted on arrival"
+        assert not client.readable(0)  # counted, and still unanswered
         requests.post(f"{server.url}/reset", timeout=TIMEOUT)
+    assert exchange(server.url, barrier).status == 200  # frees the first one too
     closed = requests.get(f"{server.url}/wait-closed/{number}", timeout=TIMEOUT)
-    assert closed.json() == {"closed": True}  # the delay is over
-    assert stats() == {"connections": 0, "requests": 0}
+    assert closed.json() == {"closed": True}  # the first request is over
+    assert stats() == {"connections": 1, "requests": 1}  # the second one only
 
 
 def test_a_connection_counts_from_its_first_counted_request(
@@ -106,9 +111,9 @@ def test_wait_closed(lab_url: str) -> None:
             client.sock.close()  # the lab notices, and answers the waiter
             answer = waiter.response()
     assert (answer.status, answer.json()) == (200, {"closed": True})
-    started = time.monotonic()
-    already = requests.get(url, timeout=TIMEOUT)
-    assert already.json() == {"closed": True}
-    assert time.monotonic() - started < 1
+    # Already closed: answered at once. Waiting for this request's own 30 s
+    # timeout would overrun the 5 s client timeout and fail the test.
+    already = requests.get(f"{url}?timeout=30", timeout=TIMEOUT)
+    assert (already.status_code, already.json()) == (200, {"closed": True})
     unknown = requests.get(f"{lab_url}/wait-closed/999999999", timeout=TIMEOUT)
     assert unknown.status_code == 404

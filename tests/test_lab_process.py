@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -50,14 +49,13 @@ def test_signal_stops_the_lab_promptly(start_lab: StartLab, signum: int) -> None
         waiting.send(get("/delay/60"))
         idle.send(get("/"))  # a round trip: the lab has read both requests
         idle.response()
-        started = time.monotonic()
         lab.process.send_signal(signum)
+        # Promptly: it exits within TIMEOUT, long before the 60 s delay or the
+        # 30 s idle timeout end, and both clients see the close, not an answer.
         code = lab.process.wait(timeout=TIMEOUT)
-        elapsed = time.monotonic() - started
         idle.expect_fin()
         waiting.expect_fin()
     assert code == 0
-    assert elapsed < 1
     lab.stop()
     assert lab.output == "Lab server stopped\n"
 
