@@ -1,0 +1,129 @@
+"""Lab tests: the ``python -m lab`` process: startup, logging, shutdown.
+
+SIGTERM and SIGINT stop it at once, the access log, LAB_URL as its default
+address, and bad arguments, a bad LAB_URL or a port in use: exit 2, one line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from tests.rawhttp import TIMEOUT, RawClient, assert_still_serving, exchange, get
+
+if TYPE_CHECKING:
+    from tests.rawhttp import StartLab
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_lab_cli(
+    *args: str, lab_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m lab`` expecting it to exit (it is killed after 10 s)."""
+    env = {k: v for k, v in os.environ.items() if k != "LAB_URL"}
+    if lab_url is not None:
+        env["LAB_URL"] = lab_url
+    command = [sys.executable, "-m", "lab", *args]
+    return subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=10
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_the_lab_promptly(start_lab: StartLab, signum: int) -> None:
+    lab = start_lab()
+    with RawClient(lab.url) as idle, RawClient(lab.url) as waiting:
+        idle.send(get("/"))
+        idle.response()
+        waiting.send(get("/delay/60"))
+        idle.send(get("/"))  # a round trip: the lab has read both requests
+        idle.response()
+        lab.process.send_signal(signum)
+        # Promptly: it exits within TIMEOUT, long before the 60 s delay or the
+        # 30 s idle timeout end, and both clients see the close, not an answer.
+        code = lab.process.wait(timeout=TIMEOUT)
+        idle.expect_fin()
+        waiting.expect_fin()
+    assert code == 0
+    lab.stop()
+    assert lab.output == "Lab server stopped\n"
+
+
+def test_access_log(start_lab: StartLab) -> None:
+    lab = start_lab(quiet=False)
+    with requests.Session() as session:
+        session.get(f"{lab.url}/echo", timeout=TIMEOUT)
+        session.get(f"{lab.url}/status/404", timeout=TIMEOUT)
+    exchange(lab.url, b"NONSENSE\r\n\r\n")
+    lab.stop()
+    log = lab.log.read_text().splitlines()
+    assert "conn 1 req 1 GET /echo -> 200" in log
+    assert "conn 1 req 2 GET /status/404 -> 404" in log
+    assert any(line.startswith("conn 2 req 1 - -> 400 (malformed") for line in log)
+
+
+def test_lab_url_sets_the_default_address(start_lab: StartLab) -> None:
+    env = {**os.environ, "LAB_URL": "http://localhost:0"}
+    lab = start_lab(port=None, env=env)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", lab.url)
+    assert_still_serving(lab.url)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--host", "10.0.0.1"], "refusing to listen on 10.0.0.1"),
+        (["--host", "example.com"], "only binds to loopback"),
+        (["--port", "70000"], "argument --port: expected a port"),
+        (["--idle-timeout", "-1"], "argument --idle-timeout: expected a positive"),
+        (["--header-timeout", "nan"], "argument --header-timeout"),
+        (["--body-timeout", "0"], "argument --body-timeout"),
+        (["--max-connections", "0"], "argument --max-connections"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:
+    result = run_lab_cli(*args, "--port", "0")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("python -m lab: error: ")
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1  # one line, no usage, no traceback
+
+
+def test_port_in_use_is_refused(lab_url: str) -> None:
+    port = urlsplit(lab_url).port
+    result = run_lab_cli("--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"python -m lab: error: port {port} is already in use; "
+        "stop the other lab or pass --port\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "lab_url, message",
+    [
+        ("127.0.0.1:8765", "is not a URL like http://127.0.0.1:8765"),
+        ("https://127.0.0.1:8765", "is not a URL like"),
+        ("http://127.0.0.1:99999", "is not a URL like"),
+        ("http://127.0.0.1:8765/path", "is not a URL like"),
+        ("http://10.0.0.1:8765", "refusing to listen on 10.0.0.1"),
+    ],
+)
+def test_bad_lab_url_exits_2(lab_url: str, message: str) -> None:
+    result = run_lab_cli(lab_url=lab_url)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
