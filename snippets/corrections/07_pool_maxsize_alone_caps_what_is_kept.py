@@ -14,7 +14,9 @@ logging.getLogger("urllib3").addHandler(log)
 
 reset_lab()
 with requests.Session() as session:
-    session.mount("http://", HTTPAdapter(pool_maxsize=2))
+    adapter = HTTPAdapter(pool_maxsize=2)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
 
     def fetch(_):
         # All six requests are in flight at once: the lab answers them together.

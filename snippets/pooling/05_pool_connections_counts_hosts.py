@@ -12,6 +12,7 @@ def alternate(pool_connections):
     with requests.Session() as session:
         adapter = HTTPAdapter(pool_connections=pool_connections)
         session.mount("http://", adapter)
+        session.mount("https://", adapter)
         for _ in range(5):
             session.get(LAB_URL, timeout=5)
             session.get(LAB_ALIAS_URL, timeout=5)

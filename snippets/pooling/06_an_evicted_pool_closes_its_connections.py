@@ -6,7 +6,9 @@ from requests.adapters import HTTPAdapter
 from lab import LAB_ALIAS_URL, LAB_URL, connection_closed
 
 with requests.Session() as session:
-    session.mount("http://", HTTPAdapter(pool_connections=1))
+    adapter = HTTPAdapter(pool_connections=1)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
 
     first = session.get(LAB_URL, timeout=5).headers["X-Lab-Connection"]
     print("idle in its pool:", not connection_closed(first, wait=0.2))

@@ -19,7 +19,9 @@ def warnings():
 
 reset_lab()
 with requests.Session() as session:
-    session.mount("http://", HTTPAdapter(pool_maxsize=2))
+    adapter = HTTPAdapter(pool_maxsize=2)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
 
     def burst(key, size):
         """size requests in flight at once: the lab answers them together."""

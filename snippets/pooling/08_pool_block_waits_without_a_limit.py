@@ -25,7 +25,9 @@ print("urllib3's default:", urlopen.parameters["pool_timeout"].default)
 #> urllib3's default: None
 
 with requests.Session() as session:
-    session.mount("http://", HTTPAdapter(pool_maxsize=1, pool_block=True))
+    adapter = HTTPAdapter(pool_maxsize=1, pool_block=True)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     # An unread streamed response keeps the pool's one connection checked out.
     held = session.get(LAB_URL, stream=True, timeout=5)
 

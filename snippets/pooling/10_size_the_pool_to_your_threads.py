@@ -19,7 +19,9 @@ def three_rounds(pool_maxsize):
     reset_lab()
     log.flush()
     with requests.Session() as session:
-        session.mount("http://", HTTPAdapter(pool_maxsize=pool_maxsize))
+        adapter = HTTPAdapter(pool_maxsize=pool_maxsize)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
 
         def fetch(key):
             url = f"{LAB_URL}/barrier/{key}/{THREADS}"

@@ -12,6 +12,7 @@ def five_requests(finish):
     with requests.Session() as session:
         adapter = HTTPAdapter(pool_maxsize=1, pool_block=True)
         session.mount("http://", adapter)
+        session.mount("https://", adapter)
         for _ in range(5):
             finish(session.get(LAB_URL, stream=True, timeout=5))
     return lab_stats()

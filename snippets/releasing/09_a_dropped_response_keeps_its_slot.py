@@ -8,7 +8,9 @@ from requests.adapters import HTTPAdapter
 from lab import LAB_URL, connection_closed
 
 with requests.Session() as session:
-    session.mount("http://", HTTPAdapter(pool_maxsize=1, pool_block=True))
+    adapter = HTTPAdapter(pool_maxsize=1, pool_block=True)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     session.get(LAB_URL, timeout=5)  # creates the pool; its connection is idle
     # A look inside, for this demo only: the pool's queue holds a connection
     # (or an empty slot) for each request that may start without waiting.

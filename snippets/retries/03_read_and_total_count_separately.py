@@ -10,7 +10,9 @@ from lab import LAB_URL, lab_stats, reset_lab
 def outcome(max_retries: Retry | int, path: str) -> str:
     reset_lab()  # also forgets the attempts at /flaky keys
     with requests.Session() as session:
-        session.mount("http://", HTTPAdapter(max_retries=max_retries))
+        adapter = HTTPAdapter(max_retries=max_retries)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         try:
             result = session.get(f"{LAB_URL}{path}", timeout=5).status_code
         except requests.ConnectionError as error:

@@ -15,7 +15,9 @@ logging.getLogger("urllib3").addHandler(log)
 retries = Retry(total=None, connect=2)
 with socket.socket() as closed_port, requests.Session() as session:
     closed_port.bind(("127.0.0.1", 0))  # bound, not listening: refused
-    session.mount("http://", HTTPAdapter(max_retries=retries))
+    adapter = HTTPAdapter(max_retries=retries)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     port = closed_port.getsockname()[1]
     try:
         session.post(f"http://127.0.0.1:{port}/", data=b"order", timeout=5)

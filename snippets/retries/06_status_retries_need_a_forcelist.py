@@ -10,7 +10,9 @@ from lab import LAB_URL, lab_stats, reset_lab
 def outcome(retries: Retry, path: str, method: str = "GET") -> str:
     reset_lab()  # also forgets the attempts at /flaky keys
     with requests.Session() as session:
-        session.mount("http://", HTTPAdapter(max_retries=retries))
+        adapter = HTTPAdapter(max_retries=retries)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         response = session.request(method, f"{LAB_URL}{path}", timeout=5)
     return f"{response.status_code} (attempts: {lab_stats()['requests']})"
 

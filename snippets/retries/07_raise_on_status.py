@@ -19,7 +19,9 @@ def out_of_retries(raise_on_status: bool) -> str:
     )
     reset_lab()  # also forgets the attempts at /flaky keys
     with requests.Session() as session:
-        session.mount("http://", HTTPAdapter(max_retries=retries))
+        adapter = HTTPAdapter(max_retries=retries)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         url = f"{LAB_URL}/flaky/down/5"  # 503 five times: more than we retry
         try:
             result = session.get(url, timeout=5).status_code

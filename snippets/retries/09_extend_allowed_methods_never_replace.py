@@ -11,7 +11,9 @@ def outcome(allowed_methods: frozenset[str] | set[str], method: str) -> str:
     retries = Retry(total=3, allowed_methods=allowed_methods)
     reset_lab()  # also forgets the attempts at /flaky keys
     with requests.Session() as session:
-        session.mount("http://", HTTPAdapter(max_retries=retries))
+        adapter = HTTPAdapter(max_retries=retries)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         url = f"{LAB_URL}/flaky/drop/1?fail=fin"  # dropped once, then 200
         try:
             result = session.request(method, url, timeout=5).status_code

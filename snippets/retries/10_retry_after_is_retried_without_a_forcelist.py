@@ -13,7 +13,9 @@ print(sorted(Retry.RETRY_AFTER_STATUS_CODES))
 def outcome(retries: Retry, path: str) -> str:
     reset_lab()  # also forgets the attempts at /flaky keys
     with requests.Session() as session:
-        session.mount("http://", HTTPAdapter(max_retries=retries))
+        adapter = HTTPAdapter(max_retries=retries)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         response = session.get(f"{LAB_URL}{path}", timeout=5)
     return f"{response.status_code} (attempts: {lab_stats()['requests']})"
 

@@ -10,7 +10,9 @@ from lab import LAB_URL, lab_stats, reset_lab
 def second_request(method: str) -> str:
     reset_lab()
     with requests.Session() as session:
-        session.mount("http://", HTTPAdapter(max_retries=Retry(total=1)))
+        adapter = HTTPAdapter(max_retries=Retry(total=1))
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         url = f"{LAB_URL}/fin/2"  # request 2 of a connection is dropped
         session.request(method, url, timeout=5)  # request 1: answered
         try:

@@ -10,7 +10,9 @@ from lab import LAB_URL, lab_stats, reset_lab
 
 reset_lab()
 with requests.Session() as session:
-    session.mount("http://", HTTPAdapter(max_retries=Retry(total=1)))
+    adapter = HTTPAdapter(max_retries=Retry(total=1))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
 
     def fetch(_):
         # The lab answers once both requests are in flight: two connections.

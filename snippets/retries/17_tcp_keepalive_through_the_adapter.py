@@ -33,6 +33,7 @@ def read_back(adapter: HTTPAdapter) -> dict[str, int | bool]:
     """The options on the socket that carried a request."""
     with requests.Session() as session:
         session.mount("http://", adapter)
+        session.mount("https://", adapter)
         # stream=True: the connection stays with the response, body unread.
         with session.get(LAB_URL, stream=True, timeout=5) as response:
             get = response.raw.connection.sock.getsockopt
@@ -59,7 +60,9 @@ for option, value in read_back(KeepaliveAdapter()).items():
 
 # A proxied request goes through a pool manager of its own: it has them too.
 with requests.Session() as session:
-    session.mount("http://", KeepaliveAdapter())
+    keepalive = KeepaliveAdapter()
+    session.mount("http://", keepalive)
+    session.mount("https://", keepalive)
     adapter = session.get_adapter(LAB_URL)
     proxied = adapter.proxy_manager_for("http://proxy.example:3128")
     print("socket_options" in proxied.connection_pool_kw)

@@ -12,7 +12,9 @@ reset_lab()
 with requests.Session() as session:
     # Two retries, no pause between attempts.
     retries = Retry(total=2, backoff_factor=0)
-    session.mount("http://", HTTPAdapter(max_retries=retries))
+    adapter = HTTPAdapter(max_retries=retries)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     started = time.monotonic()
     try:
         session.get(f"{LAB_URL}/hang", timeout=(5, 0.1))
