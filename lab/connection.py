@@ -14,7 +14,12 @@ import socket
 import struct
 import sys
 import traceback
-from collections.abc import Coroutine
+
+try:  # Unix only
+    import fcntl
+    import termios
+except ImportError:
+    fcntl = termios = None  # type: ignore[assignment]
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -39,9 +44,11 @@ if TYPE_CHECKING:
 
 LINGER_TIMEOUT = 1.0  # how long to drain a client after an error response
 CLOSE_TIMEOUT = 5.0  # how long a close may wait for a client to read our output
-WRITE_PIECE = 64 * 1024  # the most one write may leave buffered in the lab
-MAX_PIPELINED = 64 * 1024  # what a client may send while its request waits
+WRITE_PIECE = 64 * 1024  # how much of an answer is written at a time
+MAX_PIPELINED = 64 * 1024  # what the lab keeps of what a client sends meanwhile
 NO_CONTENT = frozenset({204, 304})
+# The ioctl that reads a TCP socket's unacknowledged bytes (SIOCOUTQ), on Linux.
+_SIOCOUTQ = getattr(termios, "TIOCOUTQ", None) if termios else None
 # struct linger {l_onoff, l_linger}: on, 0 s. Closing then sends RST, not FIN.
 _LINGER_ZERO = struct.pack("HH" if sys.platform == "win32" else "ii", 1, 0)
 
@@ -59,6 +66,7 @@ class Connection:
     requests: int = 0  # requests started on this connection
     max_requests: int | None = None  # set by /max/{n}
     counted_in: int = -1  # the stats epoch that last counted this connection
+    overflowed: bool = False  # it sent over MAX_PIPELINED bytes while waiting
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def identity(self) -> dict[str, Any]:
@@ -93,9 +101,54 @@ class Connection:
             # after its client gave up must not land in later counts.
             if not _is_control(found):
                 self.lab.stats.count_request(self)
-            answering = self._exchange(request, found)
-            if why := await _unless_client_leaves(incoming, answering):
+            if why := await self._unless_client_leaves(request, found):
                 return why
+
+    async def _unless_client_leaves(
+        self, request: Request, found: tuple[Route, dict[str, str]] | None
+    ) -> str | None:
+        """Answer the request, unless the client leaves first; say why to close.
+
+        While a route waits or an answer is sent, the client's side is watched:
+        an end of file (a close, or a half-close) or a reset means it left, and
+        what it holds must be freed now, not when the answer would be due.
+        """
+        task = asyncio.ensure_future(self._exchange(request, found))
+        watcher = asyncio.ensure_future(self._watch_client())
+        try:
+            await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # the lab is stopping
+            task.cancel()
+            watcher.cancel()
+            raise
+        if not task.done():
+            await _cancel(task)
+            why = watcher.result()
+            self._log_request(request, f"abandoned ({why})")
+            return why
+        await _cancel(watcher)
+        if why := task.result():
+            return why
+        if self.overflowed:
+            return f"client sent over {MAX_PIPELINED} bytes while waiting"
+        return None
+
+    async def _watch_client(self) -> str:
+        """Return once the client closes or resets the connection, saying which.
+
+        What it sends meanwhile is kept for the next request, up to
+        MAX_PIPELINED bytes. Beyond that it is thrown away, and the connection
+        closes after this answer.
+        """
+        buffer = self.incoming.buffer
+        try:
+            while await self.incoming.receive(None):
+                if len(buffer) > MAX_PIPELINED:
+                    del buffer[MAX_PIPELINED:]
+                    self.overflowed = True
+        except OSError:
+            return "reset by client while waiting"
+        return "closed by client while waiting"
 
     async def _exchange(
         self,
@@ -113,6 +166,8 @@ class Connection:
                 self.writer.transport.abort()
             return f"dropped with {outcome.how.upper()}"
         if self.max_requests is not None and self.requests >= self.max_requests:
+            outcome.close = True
+        if self.overflowed:  # what it sent meanwhile is lost: it must resend it
             outcome.close = True
         keep_alive = await self._send(request, outcome)
         self._log_request(request, str(outcome.status))
@@ -187,22 +242,31 @@ class Connection:
         return keep_alive
 
     async def _write(self, data: bytes | memoryview) -> None:
-        """Send `data` a piece at a time, each within --write-timeout.
+        """Send `data` a piece at a time: each piece waits until the client takes it.
 
-        A client that stops reading then costs the lab one piece, not the whole
-        answer, and only for as long as the timeout.
+        A client that stops reading then costs the lab about a piece or two of
+        buffer, and only until the write timeout drops it.
         """
         view = memoryview(data)
         for start in range(0, len(view), WRITE_PIECE):
             self.writer.write(view[start : start + WRITE_PIECE])
-            timeout = self.lab.config.write_timeout
+            await self._drain()
+
+    async def _drain(self) -> None:
+        """Wait for the client to take what was written; drop a client that
+        takes none of it for --write-timeout seconds. A slow reader stays."""
+        timeout = self.lab.config.write_timeout
+        while True:
+            unsent = _unsent(self.writer)
             try:
                 async with asyncio.timeout(timeout):
                     await self.writer.drain()
+                return
             except TimeoutError:
-                self.writer.transport.abort()
-                message = f"client read nothing for {timeout:g} s"
-                raise ConnectionDone(message) from None
+                if _unsent(self.writer) >= unsent:  # nothing taken in `timeout`
+                    self.writer.transport.abort()
+                    message = f"client read nothing for {timeout:g} s"
+                    raise ConnectionDone(message) from None
 
     async def refuse(self) -> None:
         """Answer 503 at once to a connection over --max-connections."""
@@ -222,44 +286,30 @@ def _is_control(found: tuple[Route, dict[str, str]] | None) -> bool:
     return found is not None and found[0].control
 
 
-async def _unless_client_leaves(
-    incoming: Incoming, answering: Coroutine[Any, Any, str | None]
-) -> str | None:
-    """Run `answering`, unless the client leaves first: then cancel it, say why.
+async def _cancel(task: asyncio.Task[Any]) -> None:
+    """Cancel a child task and wait for it to end.
 
-    While a route waits or an answer is sent, the client's side is watched: an
-    end-of-file or a reset means it left, and what it holds must be freed now,
-    not when the answer would have been due. What it sends meanwhile (the next
-    pipelined request) is kept, up to MAX_PIPELINED bytes.
+    asyncio.wait() does not raise the child's CancelledError, so a cancellation
+    of our own (the lab stopping) still reaches the caller.
     """
-    task = asyncio.ensure_future(answering)
-    watcher = asyncio.ensure_future(_client_leaves(incoming))
-    try:
-        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
-    except asyncio.CancelledError:  # the lab is stopping
-        task.cancel()
-        watcher.cancel()
-        raise
-    if task.done():
-        watcher.cancel()
-        with suppress(asyncio.CancelledError):
-            await watcher
-        return task.result()
     task.cancel()
-    with suppress(asyncio.CancelledError):
-        await task
-    return watcher.result()
+    await asyncio.wait({task})
 
 
-async def _client_leaves(incoming: Incoming) -> str:
-    """Return once the client closes or resets the connection, saying which."""
-    try:
-        while await incoming.receive(None):
-            if len(incoming.buffer) > MAX_PIPELINED:
-                return f"client sent over {MAX_PIPELINED} bytes while waiting"
-    except OSError:
-        return "reset by client while waiting"
-    return "closed by client while waiting"
+def _unsent(writer: asyncio.StreamWriter) -> int:
+    """Bytes written but not yet taken by the client.
+
+    Those in asyncio's buffer, and on Linux those in the kernel's send queue
+    that the client has not acknowledged (SIOCOUTQ): a client that reads, even
+    slowly, makes this shrink.
+    """
+    unsent = writer.transport.get_write_buffer_size()
+    if _SIOCOUTQ is not None:
+        with suppress(OSError):
+            fileno = writer.get_extra_info("socket").fileno()
+            queued = fcntl.ioctl(fileno, _SIOCOUTQ, b"\0" * 4)
+            unsent += int.from_bytes(queued, sys.byteorder, signed=True)
+    return unsent
 
 
 async def close_writer(writer: asyncio.StreamWriter) -> None:

@@ -160,6 +160,19 @@ class Registry:
 
         return register
 
+    def describe(self) -> list[dict[str, str | bool]]:
+        """Each route as plain data: for the docs, which build in another process."""
+        return [
+            {
+                "usage": route.usage,
+                "methods": route.allow or "any",
+                "control": route.control,
+                "summary": route.summary,
+                "description": route.description,
+            }
+            for route in self.routes
+        ]
+
     def find(self, path: str) -> tuple[Route, dict[str, str]] | None:
         """The route for a path and its path parameters; None if no route fits."""
         segments = [unquote(segment) for segment in path.split("/")[1:]]

@@ -16,9 +16,10 @@
   that have a diagram. A diagram without the file fails the build.
 """
 
-import importlib
+import json
 import platform
 import re
+import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -48,22 +49,36 @@ BARE_INCLUDE = re.compile(
 ROUTE_TABLES = {"<!-- lab-routes -->": False, "<!-- lab-control-routes -->": True}
 
 
-def route_table(control: bool) -> str:
-    """A Markdown table of the lab's routes, control routes or the others."""
-    # Loaded afresh at each build: `mkdocs serve` shows a route's change at once.
-    registry, _ = (_fresh(name) for name in ("lab.registry", "lab.routes"))
+# The lab's routes, described by a child process: the build's own process never
+# imports the lab, so each build (and `mkdocs serve`) sees the lab's code as it
+# is now, and nothing here can replace the modules of a process that imports it.
+DESCRIBE_ROUTES = (
+    "import json, lab.routes; from lab.registry import ROUTES; "
+    "print(json.dumps(ROUTES.describe()))"
+)
+
+
+def lab_routes() -> list[dict]:
+    result = subprocess.run(
+        [sys.executable, "-c", DESCRIBE_ROUTES],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode != 0:
+        raise PluginError(f"cannot list the lab's routes:\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def route_table(routes: list[dict], control: bool) -> str:
+    """A Markdown table of the lab's routes: the control routes or the others."""
     rows = ["| Path | Methods | What the lab does |", "|---|---|---|"]
-    for route in registry.ROUTES:
-        if route.control is control:
-            described = route.description.replace("|", "\\|")
-            rows.append(f"| `{route.usage}` | {route.allow or 'any'} | {described} |")
+    for route in routes:
+        if route["control"] is control:
+            described = route["description"].replace("|", "\\|")
+            rows.append(f"| `{route['usage']}` | {route['methods']} | {described} |")
     return "\n".join(rows)
-
-
-def _fresh(name):
-    """Import a module, or run it again if it was imported before."""
-    module = sys.modules.get(name)
-    return importlib.reload(module) if module else importlib.import_module(name)
 
 
 # Each library's source on GitHub, and how its release tags are named.
@@ -94,9 +109,10 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, config, **_):
-    for marker, control in ROUTE_TABLES.items():
-        if marker in markdown:
-            markdown = markdown.replace(marker, route_table(control))
+    if any(marker in markdown for marker in ROUTE_TABLES):
+        routes = lab_routes()
+        for marker, control in ROUTE_TABLES.items():
+            markdown = markdown.replace(marker, route_table(routes, control))
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     return BARE_INCLUDE.sub(

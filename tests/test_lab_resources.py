@@ -1,6 +1,6 @@
 """Clients that leave, or never read, give back what they held.
 
-Each test is a small version of a load in tests/lab_load.py that once
+Each load test is a small version of a load in tests/lab_load.py that once
 exhausted the lab: a slot held by a client long gone, memory held for a client
 that never reads, memory held for every /flaky key. `python -m tests.lab_load`
 runs the full loads and prints the lab's peak memory under each.
@@ -9,33 +9,21 @@ runs the full loads and prints the lab's peak memory under each.
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
 import pytest
 import requests
 
+from lab.connection import MAX_PIPELINED
 from lab.state import FlakyAttempts
-from tests.lab_load import (
-    Memory,
-    connect,
-    departing,
-    flaky_keys,
-    non_reading,
-    request,
-    status_of,
-)
+from tests.lab_load import Memory, departing, flaky_keys, non_reading, status_of
+from tests.rawhttp import TIMEOUT, RawClient, get
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from lab.process import LabProcess
-
-    StartLab = Callable[..., LabProcess]
-
-TIMEOUT = 5.0
+    from tests.rawhttp import StartLab
 
 
 def wait_closed(url: str, number: int, timeout: float = 3) -> bool:
@@ -47,21 +35,27 @@ def wait_closed(url: str, number: int, timeout: float = 3) -> bool:
     return closed
 
 
-def connection_number(sock: socket.socket) -> int:
-    """Ask `/` on the socket and read the whole answer: the connection's number.
+def connection_number(client: RawClient) -> int:
+    """Ask `/` and read the whole answer: the number the lab gave the connection.
 
     With nothing left unread, closing the socket sends a FIN, not a reset that
     could destroy a request the lab has not read yet.
     """
-    sock.sendall(request("/"))
-    received = b""
-    while b"\r\n\r\n" not in received:
-        received += sock.recv(4096)
-    head, _, body = received.partition(b"\r\n\r\n")
-    fields = dict(line.lower().split(b": ", 1) for line in head.split(b"\r\n")[1:])
-    while len(body) < int(fields[b"content-length"]):
-        body += sock.recv(4096)
-    return int(fields[b"x-lab-connection"])
+    client.send(get("/"))
+    return int(client.response().json()["connection"])
+
+
+def waiting(url: str, client: RawClient, path: str) -> None:
+    """Send `path` on the client; return once the lab is working on it.
+
+    The lab counts a request when it arrives, and starts its route at once: a
+    count in /stats means what the client sends next arrives while it waits.
+    """
+    count = requests.get(f"{url}/stats", timeout=TIMEOUT).json()["requests"]
+    client.send(get(path))
+    deadline = time.monotonic() + TIMEOUT
+    while requests.get(f"{url}/stats", timeout=TIMEOUT).json()["requests"] == count:
+        assert time.monotonic() < deadline, f"the lab never counted {path}"
 
 
 # --- clients that leave while their request waits ------------------------------
@@ -81,16 +75,25 @@ def connection_number(sock: socket.socket) -> int:
 def test_a_client_that_leaves_a_waiting_request_is_closed_at_once(
     lab_url: str, path: str, sent_at_once: bytes
 ) -> None:
-    with connect(lab_url) as kept_open, connect(lab_url) as leaves:
+    with RawClient(lab_url) as kept_open, RawClient(lab_url) as leaves:
         kept = connection_number(kept_open)
         number = connection_number(leaves)
-        leaves.sendall(request(path.format(key=uuid.uuid4().hex, kept=kept)))
+        leaves.send(get(path.format(key=uuid.uuid4().hex, kept=kept)))
         received = b""
         while not received.endswith(sent_at_once):  # read all: then close is a FIN
-            received += leaves.recv(4096)
-        leaves.close()
+            received += leaves.sock.recv(4096)
+        leaves.sock.close()
         # Not when the answer is due (20 s): now.
         assert wait_closed(lab_url, number)
+
+
+def test_a_half_close_counts_as_leaving(lab_url: str) -> None:
+    """A client that shuts down its sending side is taken to have left: no server
+    can tell that from a close without writing to it."""
+    with RawClient(lab_url) as client:
+        client.send(get(f"/barrier/{uuid.uuid4().hex}/2?timeout=20"))
+        client.sock.shutdown(socket.SHUT_WR)
+        assert client.sock.recv(1) == b""  # closed, unanswered, long before 20 s
 
 
 def test_clients_that_leave_give_their_slots_back(start_lab: StartLab) -> None:
@@ -105,9 +108,9 @@ def test_clients_that_leave_give_their_slots_back(start_lab: StartLab) -> None:
 
 def test_a_client_that_leaves_a_barrier_stops_counting(lab_url: str) -> None:
     path = f"/barrier/{uuid.uuid4().hex}/2?timeout=20"
-    with connect(lab_url) as leaves:
+    with RawClient(lab_url) as leaves:
         number = connection_number(leaves)
-        leaves.sendall(request(path))
+        leaves.send(get(path))
     assert wait_closed(lab_url, number)
     # Had the first request still counted, the second would be answered alone
     # and the third would time out waiting for a partner.
@@ -119,13 +122,43 @@ def test_a_client_that_leaves_a_barrier_stops_counting(lab_url: str) -> None:
     assert list(statuses) == [200, 200]
 
 
-def test_a_client_that_sends_too_much_while_waiting_is_closed(lab_url: str) -> None:
-    with connect(lab_url) as floods:
-        number = connection_number(floods)
-        # The lab may reset the connection before all of it is sent.
-        with suppress(ConnectionError):
-            floods.sendall(request("/delay/20") + b"x" * (128 * 1024))
-        assert wait_closed(lab_url, number)
+# --- what a client sends while its request waits ---------------------------------
+
+
+def test_requests_sent_while_one_waits_are_answered_in_order(lab_url: str) -> None:
+    barrier = f"/barrier/{uuid.uuid4().hex}/2"
+    # Four requests that fill what the lab keeps to the last byte.
+    padding = "X-Padding: " + "p" * 16_000
+    echo = get("/echo", padding)
+    echo = get("/echo", padding + "p" * (MAX_PIPELINED // 4 - len(echo)))
+    assert len(echo * 4) == MAX_PIPELINED
+    with RawClient(lab_url) as client:
+        waiting(lab_url, client, barrier)
+        client.send(echo * 4)
+        assert exchange_status(lab_url, barrier) == 200  # releases the first
+        answers = [client.response() for _ in range(5)]
+        client.send(get("/"))  # and the connection is still open
+        answers.append(client.response())
+    assert [answer.status for answer in answers] == [200] * 6
+    assert [answer.body for answer in answers[1:5]] == [echo[:-2]] * 4
+
+
+def test_what_a_client_sends_beyond_the_limit_is_dropped_with_the_connection(
+    lab_url: str,
+) -> None:
+    barrier = f"/barrier/{uuid.uuid4().hex}/2"
+    with RawClient(lab_url) as client:
+        waiting(lab_url, client, barrier)
+        client.send(get("/echo").ljust(MAX_PIPELINED + 1, b"x"))
+        assert exchange_status(lab_url, barrier) == 200  # releases the first
+        answer = client.response()
+        client.expect_fin()
+    # The waiting request is answered, and told the connection will close.
+    assert (answer.status, answer.headers["connection"]) == (200, "close")
+
+
+def exchange_status(url: str, path: str) -> int:
+    return requests.get(url + path, timeout=TIMEOUT).status_code
 
 
 # --- clients that never read -----------------------------------------------------
@@ -141,11 +174,28 @@ def test_a_client_that_stops_reading_is_dropped_after_the_write_timeout(
     assert "closed (client read nothing for 0.5 s)" in lab.log.read_text()
 
 
-def test_a_slow_reader_is_not_dropped(start_lab: StartLab) -> None:
-    """The write timeout measures a stalled write, not the pauses between them."""
+def test_the_write_timeout_does_not_count_a_stream_s_pauses(
+    start_lab: StartLab,
+) -> None:
     url = start_lab("--write-timeout", "0.2").url
     response = requests.get(f"{url}/stream/30?chunk=10&delay=0.4", timeout=TIMEOUT)
     assert response.content == b"0123456789" * 3
+
+
+def test_a_slow_but_steady_reader_is_not_dropped(start_lab: StartLab) -> None:
+    lab = start_lab("--write-timeout", "1", quiet=False)
+    size = 32 * 1024 * 1024  # more than the kernel buffers: the lab's writes stall
+    with RawClient(lab.url) as client:
+        client.send(get(f"/stream/{size}?chunk={1024 * 1024}"))
+        # Takes 4 KiB every 0.25 s for 3 s: the lab's write of each piece takes
+        # far longer than a second, but the client never takes nothing for one.
+        for _ in range(12):
+            client.pending += client.sock.recv(4096)
+            time.sleep(0.25)  # the slowness under test, not a wait for an event
+        body = client.response().body  # the rest, at full speed
+    assert len(body) == size
+    lab.stop()
+    assert "read nothing" not in lab.log.read_text()
 
 
 def test_clients_that_never_read_cost_the_lab_little(start_lab: StartLab) -> None:
