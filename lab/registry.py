@@ -85,7 +85,7 @@ class Route:
     def usage(self) -> str:
         """The pattern with its query parameters and defaults: /stream/{n}?chunk=1024"""
         query = "&".join(
-            f"{name}={'' if default is None else default}"
+            f"{name}={{{name}}}" if default is None else f"{name}={default}"
             for name, default in self.query.items()
         )
         return f"{self.pattern}?{query}" if query else self.pattern
@@ -146,15 +146,21 @@ class Registry:
             ]
             query = {p.name: p.default for p in parameters if p.kind is p.KEYWORD_ONLY}
             placeholders = _PLACEHOLDER.findall(pattern)
-            # Checked at import: a pattern and its function cannot drift apart.
+            # Checked at import: a pattern and its function cannot drift apart,
+            # and no declaration is accepted that could never work.
+            segments = pattern.split("/")[1:]
+            if any("{" in s and not _PLACEHOLDER.fullmatch(s) for s in segments):
+                raise TypeError(f"{pattern}: a {{placeholder}} is a whole segment")
             if positional != placeholders:
                 raise TypeError(f"{pattern}: parameters {positional} != {placeholders}")
             if not inspect.getdoc(handler):
                 raise TypeError(
                     f"{pattern}: a route needs a docstring saying what it does"
                 )
-            if any(route.pattern == pattern for route in self.routes):
-                raise TypeError(f"{pattern} is registered twice")
+            if not all(d is None or isinstance(d, str) for d in query.values()):
+                raise TypeError(f"{pattern}: give each query parameter a default")
+            if shadow := self.find(pattern):
+                raise TypeError(f"{pattern} is already served by {shadow[0].pattern}")
             self.routes.append(Route(pattern, handler, methods, control, query))
             return handler
 

@@ -109,7 +109,8 @@ async def idle(ex: Exchange, seconds: str) -> Outcome:
 async def max_requests(ex: Exchange, n: str) -> Outcome:
     """Answers at most `n` requests on the connection, counted from its first,
     like nginx's `keepalive_requests`. The answer to request `n` carries
-    `Connection: close`; until then `Keep-Alive` announces how many are left."""
+    `Connection: close`. An answer to `/max` before it says
+    `Keep-Alive: timeout=T, max=<requests left>`."""
     ex.conn.max_requests = parse_integer(n, "max requests", 1, 10**6)
     return json_response(200, ex.identity, headers=keep_alive(ex.conn))
 

@@ -183,14 +183,15 @@ def test_the_write_timeout_does_not_count_a_stream_s_pauses(
 
 
 def test_a_slow_but_steady_reader_is_not_dropped(start_lab: StartLab) -> None:
-    lab = start_lab("--write-timeout", "1", quiet=False)
-    size = 32 * 1024 * 1024  # more than the kernel buffers: the lab's writes stall
+    lab = start_lab("--write-timeout", "2", quiet=False)
+    size = 48 * 1024 * 1024  # more than the kernel buffers: the lab's writes stall
     with RawClient(lab.url) as client:
         client.send(get(f"/stream/{size}?chunk={1024 * 1024}"))
-        # Takes 4 KiB every 0.25 s for 3 s: the lab's write of each piece takes
-        # far longer than a second, but the client never takes nothing for one.
-        for _ in range(12):
-            client.pending += client.sock.recv(4096)
+        # Takes 32 KiB every 0.25 s for 4 s. The lab sees that as its queue
+        # shrinking each time the client's window reopens (every 64 KiB on
+        # loopback), while a write of one piece waits far longer than 2 s.
+        for _ in range(16):
+            client.pending += client.sock.recv(32 * 1024)
             time.sleep(0.25)  # the slowness under test, not a wait for an event
         body = client.response().body  # the rest, at full speed
     assert len(body) == size
