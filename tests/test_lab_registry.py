@@ -98,6 +98,9 @@ def test_a_declaration_that_does_not_add_up_is_refused_at_import() -> None:
     with pytest.raises(TypeError, match="needs a docstring"):
         routes.route("/a/{n}")(no_docstring)
 
+    async def described_m(exchange, m: str):
+        """Described, and shadowed by /a/{n}."""
+
     async def no_default(exchange, *, q: str):
         """Described, but `q` has no default."""
 
@@ -107,7 +110,7 @@ def test_a_declaration_that_does_not_add_up_is_refused_at_import() -> None:
         routes.route("/b-{n}")(described)
     routes.route("/a/{n}")(described)
     with pytest.raises(TypeError, match=r"/a/\{m\} is already served by /a/\{n\}"):
-        routes.route("/a/{m}")(lambda exchange, m: None)
+        routes.route("/a/{m}")(described_m)
 
 
 def test_routes_option_lists_every_route() -> None:
