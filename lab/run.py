@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="lab-run-") as folder:
         lab = LabProcess(log=Path(folder) / "lab.log")
         try:
-            env = {**os.environ, "LAB_URL": lab.url}
+            # Proofs find the lab through LAB_URL; recipes, any server, BASE_URL.
+            env = {**os.environ, "LAB_URL": lab.url, "BASE_URL": lab.url}
             return subprocess.run(
                 [sys.executable, str(args.snippet)], env=env
             ).returncode

@@ -2,7 +2,8 @@
 
 - ``lab_url``: one lab per pytest process (so one per xdist worker) for the
   whole session. Its URL is also exported as ``LAB_URL`` for the session, so
-  in-process code (``from lab import LAB_URL``, the helpers) talks to it.
+  in-process code (``from lab import LAB_URL``, the helpers) talks to it, and
+  as ``BASE_URL``, the server a recipe talks to.
 - ``start_lab``: a factory for a test that needs a lab of its own, usually with
   extra options: ``start_lab("--header-timeout", "0.5").url``. Every lab it
   starts is stopped when the test ends.
@@ -34,6 +35,7 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     lab = LabProcess(log=tmp_path_factory.mktemp("lab") / "lab.log")
     with pytest.MonkeyPatch.context() as env:  # restored after the session
         env.setenv("LAB_URL", lab.url)
+        env.setenv("BASE_URL", lab.url)  # where recipes send their requests
         try:
             yield lab.url
         finally:

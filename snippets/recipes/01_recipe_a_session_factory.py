@@ -1,0 +1,46 @@
+"""Recipe: one function makes the Session your whole application shares."""
+
+import os
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
+
+BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8765")  # your service
+
+
+class DefaultTimeoutAdapter(HTTPAdapter):
+    """An HTTPAdapter that gives every request a timeout unless it has one."""
+
+    def __init__(self, timeout, **kwargs):
+        self.timeout = timeout
+        super().__init__(**kwargs)
+
+    def send(self, request, timeout=None, **kwargs):
+        # Session.send passes timeout=None when a call gives none, so an
+        # explicit None gets the default too: no call can wait forever.
+        timeout = self.timeout if timeout is None else timeout
+        return super().send(request, timeout=timeout, **kwargs)
+
+
+def make_session(threads=10, timeout=(3.05, 30)):
+    """A Session with retries, a pool per thread and a default timeout."""
+    retries = Retry(
+        total=3,
+        backoff_factor=0.5,
+        # Resent only for idempotent methods: Retry's default allowed_methods.
+        status_forcelist=[502, 503, 504],
+    )
+    adapter = DefaultTimeoutAdapter(
+        timeout, pool_maxsize=threads, max_retries=retries
+    )
+    session = requests.Session()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+with make_session(threads=4) as session:
+    response = session.get(BASE_URL)  # timeout=(3.05, 30), from the adapter
+    print(response.status_code)
+    #> 200
