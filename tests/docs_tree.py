@@ -5,12 +5,19 @@ module, so they can never disagree about what a snippet or an include is.
 """
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
+# Ruff's settings for snippets, and the one place the page's width is declared:
+# a code block on the site shows this many columns before it scrolls.
+SNIPPET_SETTINGS = SNIPPETS / "ruff.toml"
+PAGE_COLUMNS: int = tomllib.loads(SNIPPET_SETTINGS.read_text(encoding="utf-8"))[
+    "line-length"
+]
 
 # `--8<-- "snippets/page/01_name.py"`, optionally with a named section `:name`.
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
@@ -76,8 +83,10 @@ def snippet_files() -> list[Path]:
     return sorted(
         path
         for path in SNIPPETS.rglob("*")
+        # Ruff's settings, and the caches tools leave behind (.ruff_cache,
+        # __pycache__), are not snippets.
         if path.is_file()
-        # Caches that tools leave behind (.ruff_cache, __pycache__) are not snippets.
+        and path != SNIPPET_SETTINGS
         and not any(
             part.startswith(".") or part == "__pycache__"
             for part in path.relative_to(SNIPPETS).parts[:-1]

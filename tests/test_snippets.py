@@ -17,7 +17,7 @@ import pytest
 import requests
 from pytest_examples import CodeExample, EvalExample
 
-from tests.docs_tree import ROOT, runnable_snippets
+from tests.docs_tree import PAGE_COLUMNS, ROOT, runnable_snippets
 
 
 def _logging_state():
@@ -78,7 +78,8 @@ def isolated():
     ids=lambda path: path.relative_to(ROOT / "snippets").as_posix(),
 )
 def test_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, isolated):
-    eval_example.set_config(line_length=88, target_version="py311")
+    # Long `#>` output is wrapped to the page's width, as ruff checks the code.
+    eval_example.set_config(line_length=PAGE_COLUMNS, target_version="py311")
     # Leave traffic on the lab's counters first: a snippet that prints them
     # must reset them itself, as a reader running it by hand would need.
     requests.get(lab_url, timeout=5)

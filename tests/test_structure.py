@@ -18,8 +18,10 @@ import pytest
 from tests.docs_tree import (
     INCLUDE,
     LANGUAGE,
+    PAGE_COLUMNS,
     ROOT,
     SNIPPET_NAME,
+    SNIPPET_SETTINGS,
     SNIPPETS,
     console_snippets,
     diagram_snippets,
@@ -115,13 +117,14 @@ def test_every_snippet_says_in_one_line_what_it_shows(snippet):
     )
 
 
-PAGE_COLUMNS = 80  # what a code block shows on the site before it scrolls
-
-
 @pytest.mark.parametrize(
     "snippet", snippet_files(), ids=lambda path: path.relative_to(SNIPPETS).as_posix()
 )
 def test_every_snippet_fits_the_width_of_the_page(snippet):
     lines = snippet.read_text(encoding="utf-8").splitlines()
     too_wide = [n for n, line in enumerate(lines, 1) if len(line) > PAGE_COLUMNS]
-    assert not too_wide, f"{snippet.name}: lines {too_wide} exceed {PAGE_COLUMNS}"
+    assert not too_wide, (
+        f"{snippet.relative_to(ROOT)}: lines {too_wide} are wider than "
+        f"{PAGE_COLUMNS} columns, and the page shows {PAGE_COLUMNS} columns "
+        f"without scrolling (set in {SNIPPET_SETTINGS.relative_to(ROOT)})"
+    )
