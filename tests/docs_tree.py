@@ -94,6 +94,11 @@ def snippet_files() -> list[Path]:
     )
 
 
+def snippet_id(snippet: Path) -> str:
+    """A snippet's test id, `<page>/NN_<what>.py`; make's PAGE= selects on it."""
+    return snippet.relative_to(SNIPPETS).as_posix()
+
+
 def runnable_snippets() -> list[Path]:
     """The Python snippets tests/test_snippets.py runs, one folder deep."""
     return sorted(SNIPPETS.glob("*/*.py"))

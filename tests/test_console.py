@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs_tree import PAGE_COLUMNS, ROOT, SNIPPETS, console_snippets
+from tests.docs_tree import PAGE_COLUMNS, ROOT, console_snippets, snippet_id
 
 PROMPT = "$ "
 # A reader's shell has none of these. LAB_URL is the suite's own lab; the make
@@ -53,11 +53,7 @@ def run_like_a_reader(command: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize(
-    "transcript",
-    console_snippets(),
-    ids=lambda path: path.relative_to(SNIPPETS).as_posix(),
-)
+@pytest.mark.parametrize("transcript", console_snippets(), ids=snippet_id)
 def test_console_snippet(transcript: Path, request: pytest.FixtureRequest):
     expected = transcript.read_text(encoding="utf-8")
     actual = "".join(

@@ -17,7 +17,7 @@ import pytest
 import requests
 from pytest_examples import CodeExample, EvalExample
 
-from tests.docs_tree import PAGE_COLUMNS, ROOT, runnable_snippets
+from tests.docs_tree import PAGE_COLUMNS, ROOT, runnable_snippets, snippet_id
 
 
 def _logging_state():
@@ -72,11 +72,7 @@ def isolated():
     assert not leaked, f"the snippet left threads running: {leaked}"
 
 
-@pytest.mark.parametrize(
-    "snippet",
-    runnable_snippets(),
-    ids=lambda path: path.relative_to(ROOT / "snippets").as_posix(),
-)
+@pytest.mark.parametrize("snippet", runnable_snippets(), ids=snippet_id)
 def test_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, isolated):
     # Long `#>` output is wrapped to the page's width, as ruff checks the code.
     eval_example.set_config(line_length=PAGE_COLUMNS, target_version="py311")

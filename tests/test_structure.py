@@ -22,7 +22,6 @@ from tests.docs_tree import (
     ROOT,
     SNIPPET_NAME,
     SNIPPET_SETTINGS,
-    SNIPPETS,
     console_snippets,
     diagram_snippets,
     fences,
@@ -30,6 +29,7 @@ from tests.docs_tree import (
     pages,
     runnable_snippets,
     snippet_files,
+    snippet_id,
 )
 
 ALL_FENCES = [fence for page in pages() for fence in fences(page)]
@@ -71,9 +71,7 @@ def test_includes_happen_only_in_code_blocks():
                 )
 
 
-@pytest.mark.parametrize(
-    "snippet", snippet_files(), ids=lambda path: path.relative_to(SNIPPETS).as_posix()
-)
+@pytest.mark.parametrize("snippet", snippet_files(), ids=snippet_id)
 def test_every_snippet_is_run_and_shown_on_its_page(snippet):
     relative = snippet.relative_to(ROOT).as_posix()
     assert snippet in runnable_snippets() + console_snippets() + diagram_snippets(), (
@@ -104,11 +102,7 @@ def test_snippets_are_lint_clean_and_formatted():
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(
-    "snippet",
-    runnable_snippets(),
-    ids=lambda path: path.relative_to(SNIPPETS).as_posix(),
-)
+@pytest.mark.parametrize("snippet", runnable_snippets(), ids=snippet_id)
 def test_every_snippet_says_in_one_line_what_it_shows(snippet):
     docstring = ast.get_docstring(ast.parse(snippet.read_text(encoding="utf-8")))
     assert docstring, f"{snippet.name}: start with a docstring saying what it shows"
@@ -117,9 +111,7 @@ def test_every_snippet_says_in_one_line_what_it_shows(snippet):
     )
 
 
-@pytest.mark.parametrize(
-    "snippet", snippet_files(), ids=lambda path: path.relative_to(SNIPPETS).as_posix()
-)
+@pytest.mark.parametrize("snippet", snippet_files(), ids=snippet_id)
 def test_every_snippet_fits_the_width_of_the_page(snippet):
     lines = snippet.read_text(encoding="utf-8").splitlines()
     too_wide = [n for n, line in enumerate(lines, 1) if len(line) > PAGE_COLUMNS]
