@@ -14,7 +14,7 @@ WORKERS ?= 2
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lab run update-examples format lock browser clean
+.PHONY: help serve test lab run update-examples renumber format lock browser clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,6 +45,10 @@ run: $(STAMP) ## Run one snippet on a lab of its own: SNIPPET=<path>
 
 update-examples: $(STAMP) ## Rewrite snippet outputs (#> lines, transcripts).
 	$(BIN)/python -m pytest tests/test_snippets.py tests/test_console.py --update-examples -p no:randomly
+
+renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
+	@test -n "$(PAGE)" || { echo "usage: make renumber PAGE=<page>, for docs/<page>.md" >&2; exit 2; }
+	@$(BIN)/python -m tools.renumber $(PAGE)
 
 format: $(STAMP) ## Format and fix the code with the pinned ruff.
 	$(BIN)/ruff format .

@@ -123,6 +123,17 @@ def diagrams(page: Path) -> list[str]:
     ]
 
 
+def own_snippets_in_page_order(page: Path) -> list[str]:
+    """The page's own snippets (snippets/<page>/...), in the order it first shows them.
+
+    A page may show one of its snippets twice, or a snippet of another page:
+    neither counts here, so only its own first appearances set the order.
+    """
+    own = f"{SNIPPETS.name}/{page.stem}/"
+    shown = [fence.include for fence in fences(page) if fence.include]
+    return list(dict.fromkeys(path for path in shown if path.startswith(own)))
+
+
 def page_of(snippet: Path) -> Path:
     """The page a snippet belongs to: snippets/<page>/... -> docs/<page>.md."""
     return DOCS / f"{snippet.parent.name}.md"
