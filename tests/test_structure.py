@@ -25,6 +25,7 @@ from tests.docs_tree import (
     console_snippets,
     diagram_snippets,
     fences,
+    own_snippets_in_page_order,
     page_of,
     pages,
     runnable_snippets,
@@ -87,6 +88,16 @@ def test_every_snippet_is_run_and_shown_on_its_page(snippet):
     assert page.is_file(), f"{relative}: there is no page {page.relative_to(ROOT)}"
     shown_on = {fence.include for fence in fences(page)}
     assert relative in shown_on, f"{relative} is not included on {page.name}"
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda page: page.stem)
+def test_snippets_are_numbered_in_page_order(page):
+    in_order = own_snippets_in_page_order(page)
+    numbers = [Path(snippet).name.split("_", 1)[0] for snippet in in_order]
+    assert numbers == sorted(set(numbers)), (
+        f"{page.relative_to(ROOT)} shows its snippets in the order {numbers}: "
+        f"number them in page order with `make renumber PAGE={page.stem}`"
+    )
 
 
 def test_snippets_are_lint_clean_and_formatted():
