@@ -62,7 +62,8 @@ update-examples: $(STAMP) ## Rewrite outputs (#> lines, transcripts). PAGE=, SNI
 check: $(STAMP) $(NODE_STAMP) ## Test one page, rules and strict build: PAGE=, SNIPPET=
 	@test -n "$(SELECTED)" || { echo "usage: make check PAGE=<page> or SNIPPET=snippets/<page>/<file>.py" >&2; exit 2; }
 	@$(CHECK_SELECTION)
-	$(BIN)/python -m pytest -p no:randomly tests/test_snippets.py tests/test_console.py tests/test_structure.py -k "$(SELECTED) or test_structure.py"
+	$(BIN)/python -m pytest -p no:randomly tests/test_snippets.py tests/test_console.py -k "$(SELECTED)"
+	$(BIN)/python -m pytest -p no:randomly -q tests/test_structure.py
 	@site=$$(mktemp -d) && $(BIN)/mkdocs build --strict --site-dir "$$site"; status=$$?; rm -rf "$$site"; exit $$status
 
 renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
