@@ -9,6 +9,7 @@
 """
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.docs_tree import (
+    DOCS,
     INCLUDE,
     LANGUAGE,
     PAGE_COLUMNS,
@@ -130,4 +132,13 @@ def test_every_snippet_fits_the_width_of_the_page(snippet):
         f"{snippet.relative_to(ROOT)}: lines {too_wide} are wider than "
         f"{PAGE_COLUMNS} columns, and the page shows {PAGE_COLUMNS} columns "
         f"without scrolling (set in {SNIPPET_SETTINGS.relative_to(ROOT)})"
+    )
+
+
+def test_the_contributing_page_states_the_width_the_tests_use():
+    text = (DOCS / "contributing.md").read_text(encoding="utf-8")
+    stated = {int(number) for number in re.findall(r"\b(\d+) columns\b", text)}
+    assert stated == {PAGE_COLUMNS}, (
+        f"docs/contributing.md gives the width of a snippet as {sorted(stated)} "
+        f"columns; {SNIPPET_SETTINGS.relative_to(ROOT)} sets {PAGE_COLUMNS}"
     )
