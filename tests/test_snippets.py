@@ -120,10 +120,11 @@ def check_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, undo):
             undo()
             requests.get(lab_url, timeout=5)
             second = _differs(eval_example, example)
-    except Exception as exc:  # reported below: see the comment there
+    except Exception as exc:
         # On Python 3.11, pytest-examples crashes pytest (INTERNALERROR) when it
-        # formats the traceback of an exception raised inside an example. Report
-        # it as one line, outside the except block, naming the snippet's line.
+        # formats the traceback of an exception raised inside an example. Return
+        # one line naming the snippet's line; the test fails with it outside
+        # this except block.
         return f"{_where(exc, snippet)}: {type(exc).__name__}: {exc}"
     if first and second == first:
         return (
