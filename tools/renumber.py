@@ -2,11 +2,11 @@
 
     python -m tools.renumber sessions        (or: make renumber PAGE=sessions)
 
-To insert a code block mid-page, write the snippet under any free number, include
-it where it belongs, and run this: it renames the page's snippets to 01, 02, ...
-in page order (`git mv` for tracked files) and rewrites every mention of an old
-name, on any page and in any file git sees. It prints each rename and each file
-it rewrote. Run it again and it changes nothing.
+To insert a code block mid-page, write the snippet under the number of the block
+it follows, include it where it belongs, and run this: it renames the page's
+snippets to 01, 02, ... in page order (`git mv` for tracked files) and rewrites
+every mention of an old name, on any page and in any file git sees. It prints
+each rename and each file it rewrote. Run it again and it changes nothing.
 
 It checks everything before it touches anything: a page that does not exist, a
 snippet the page does not show, or an include of a missing file stops it with a
@@ -46,7 +46,9 @@ def new_names(page: Path, snippets: Path) -> dict[str, str]:
             "include each where it belongs, or delete it, then run this again"
         )
     if badly_named := [name for name in shown if not SNIPPET_NAME.match(name)]:
-        raise RenumberError(f"name each NN_<what>.py: {', '.join(badly_named)}")
+        raise RenumberError(
+            f"name each NN_<what>.py, .console or .mmd: {', '.join(badly_named)}"
+        )
     if len(shown) > 99:
         raise RenumberError(f"{page.name} shows {len(shown)} snippets; 99 at most")
     renames = {
