@@ -10,11 +10,21 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 # Test processes: one per core here. `make test WORKERS=0` runs in one process.
 WORKERS ?= 2
+# PAGE=<page> or SNIPPET=<path> narrows update-examples and check to the
+# snippets in snippets/<page>/, or to one snippet, by their test ids
+# (`<page>/NN_<what>.py`, see snippet_id in tests/docs_tree.py).
+SELECTED := $(if $(SNIPPET),[$(SNIPPET:snippets/%=%)],$(if $(PAGE),[$(PAGE)/))
+# Stops with a clear message when PAGE or SNIPPET names nothing pytest runs.
+CHECK_SELECTION := \
+	{ test -z "$(PAGE)" || test -z "$(SNIPPET)" || { echo "give PAGE= or SNIPPET=, not both" >&2; exit 2; }; } && \
+	{ test -z "$(PAGE)" || test -d "snippets/$(PAGE)" || { echo "no folder snippets/$(PAGE)/ (PAGE=<page> for docs/<page>.md)" >&2; exit 2; }; } && \
+	{ test -z "$(SNIPPET)" || { test -f "$(SNIPPET)" && case "$(SNIPPET)" in snippets/*/*.py|snippets/*/*.console) true;; *) false;; esac; } || \
+	  { echo "SNIPPET=snippets/<page>/<file>.py or .console, an existing file" >&2; exit 2; }; }
 # Material prints an end-of-life notice on every build; it is not our concern here.
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lab run update-examples format lock browser clean
+.PHONY: help serve test lab run update-examples check renumber format lock browser clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,8 +53,22 @@ run: $(STAMP) ## Run one snippet on a lab of its own: SNIPPET=<path>
 	@test -n "$(SNIPPET)" || { echo "usage: make run SNIPPET=snippets/<page>/<file>.py" >&2; exit 2; }
 	@$(BIN)/python -m lab.run $(SNIPPET)
 
-update-examples: $(STAMP) ## Rewrite snippet outputs (#> lines, transcripts).
-	$(BIN)/python -m pytest tests/test_snippets.py tests/test_console.py --update-examples -p no:randomly
+update-examples: $(STAMP) ## Rewrite outputs (#> lines, transcripts). PAGE=, SNIPPET=
+	@$(CHECK_SELECTION)
+	$(BIN)/python -m pytest tests/test_snippets.py tests/test_console.py --update-examples -p no:randomly $(if $(SELECTED),-k "$(SELECTED)")
+
+# The quick loop: one page's snippets (or one snippet), the rules on the whole
+# tree, and the strict build. `make test` adds the rest and the browser.
+check: $(STAMP) $(NODE_STAMP) ## Test one page, rules and strict build: PAGE=, SNIPPET=
+	@test -n "$(SELECTED)" || { echo "usage: make check PAGE=<page> or SNIPPET=snippets/<page>/<file>.py" >&2; exit 2; }
+	@$(CHECK_SELECTION)
+	$(BIN)/python -m pytest -p no:randomly tests/test_snippets.py tests/test_console.py -k "$(SELECTED)"
+	$(BIN)/python -m pytest -p no:randomly -q tests/test_structure.py
+	@site=$$(mktemp -d) && $(BIN)/mkdocs build --strict --site-dir "$$site"; status=$$?; rm -rf "$$site"; exit $$status
+
+renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
+	@test -n "$(PAGE)" || { echo "usage: make renumber PAGE=<page>, for docs/<page>.md" >&2; exit 2; }
+	@$(BIN)/python -m tools.renumber $(PAGE)
 
 format: $(STAMP) ## Format and fix the code with the pinned ruff.
 	$(BIN)/ruff format .

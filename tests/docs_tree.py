@@ -5,12 +5,19 @@ module, so they can never disagree about what a snippet or an include is.
 """
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
+# Ruff's settings for snippets, and the one place the page's width is declared:
+# a code block on the site shows this many columns before it scrolls.
+SNIPPET_SETTINGS = SNIPPETS / "ruff.toml"
+PAGE_COLUMNS: int = tomllib.loads(SNIPPET_SETTINGS.read_text(encoding="utf-8"))[
+    "line-length"
+]
 
 # `--8<-- "snippets/page/01_name.py"`, optionally with a named section `:name`.
 INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
@@ -76,13 +83,20 @@ def snippet_files() -> list[Path]:
     return sorted(
         path
         for path in SNIPPETS.rglob("*")
+        # Ruff's settings, and the caches tools leave behind (.ruff_cache,
+        # __pycache__), are not snippets.
         if path.is_file()
-        # Caches that tools leave behind (.ruff_cache, __pycache__) are not snippets.
+        and path != SNIPPET_SETTINGS
         and not any(
             part.startswith(".") or part == "__pycache__"
             for part in path.relative_to(SNIPPETS).parts[:-1]
         )
     )
+
+
+def snippet_id(snippet: Path) -> str:
+    """A snippet's test id, `<page>/NN_<what>.py`; make's PAGE= selects on it."""
+    return snippet.relative_to(SNIPPETS).as_posix()
 
 
 def runnable_snippets() -> list[Path]:
@@ -107,6 +121,17 @@ def diagrams(page: Path) -> list[str]:
         for fence in fences(page)
         if fence.include and fence.include.endswith(".mmd")
     ]
+
+
+def own_snippets_in_page_order(page: Path) -> list[str]:
+    """The page's own snippets (snippets/<page>/...), in the order it first shows them.
+
+    A page may show one of its snippets twice, or a snippet of another page:
+    neither counts here, so only its own first appearances set the order.
+    """
+    own = f"{SNIPPETS.name}/{page.stem}/"
+    shown = [fence.include for fence in fences(page) if fence.include]
+    return list(dict.fromkeys(path for path in shown if path.startswith(own)))
 
 
 def page_of(snippet: Path) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs_tree import ROOT, SNIPPETS, console_snippets
+from tests.docs_tree import PAGE_COLUMNS, ROOT, console_snippets, snippet_id
 
 PROMPT = "$ "
 # A reader's shell has none of these. LAB_URL is the suite's own lab; the make
@@ -36,7 +36,8 @@ def transcript_steps(text: str) -> list[tuple[str, str]]:
 
 def run_like_a_reader(command: str) -> str:
     env = {k: v for k, v in os.environ.items() if k not in NOT_IN_A_READERS_SHELL}
-    env["COLUMNS"] = "80"  # help texts wrap to the terminal: make it a fixed one
+    # Help texts wrap to the terminal: make it as wide as the page.
+    env["COLUMNS"] = str(PAGE_COLUMNS)
     result = subprocess.run(
         ["bash", "-c", command],
         cwd=ROOT,
@@ -52,11 +53,7 @@ def run_like_a_reader(command: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize(
-    "transcript",
-    console_snippets(),
-    ids=lambda path: path.relative_to(SNIPPETS).as_posix(),
-)
+@pytest.mark.parametrize("transcript", console_snippets(), ids=snippet_id)
 def test_console_snippet(transcript: Path, request: pytest.FixtureRequest):
     expected = transcript.read_text(encoding="utf-8")
     actual = "".join(

@@ -4,11 +4,16 @@ Each snippet is a complete script. The `#>` comments under its `print()` calls
 are the output the page shows; pytest-examples checks them against a fresh run.
 `pytest tests/test_snippets.py --update-examples` (or `make update-examples`)
 rewrites them instead.
+
+When the output differs, the snippet runs a second time. If the two runs print
+different things, the snippet prints something unstable (a port, a time), and
+the failure says so instead of showing a diff that would look like a flaky test.
 """
 
 import gc
 import logging
 import sys
+import textwrap
 import threading
 import warnings
 from pathlib import Path
@@ -17,7 +22,7 @@ import pytest
 import requests
 from pytest_examples import CodeExample, EvalExample
 
-from tests.docs_tree import ROOT, runnable_snippets
+from tests.docs_tree import PAGE_COLUMNS, ROOT, runnable_snippets, snippet_id
 
 
 def _logging_state():
@@ -40,6 +45,11 @@ def _restore_logging(state):
         logger.propagate = propagate
 
 
+def _shown(snippet: Path) -> str:
+    """The snippet's path as a contributor types it."""
+    return str(snippet.relative_to(ROOT) if snippet.is_relative_to(ROOT) else snippet)
+
+
 def _where(exc: BaseException, snippet: Path) -> str:
     """`file:line` of the deepest frame of the snippet itself, for the report."""
     line = None
@@ -48,21 +58,27 @@ def _where(exc: BaseException, snippet: Path) -> str:
         if Path(traceback.tb_frame.f_code.co_filename).name == snippet.name:
             line = traceback.tb_lineno
         traceback = traceback.tb_next
-    relative = snippet.relative_to(ROOT)
-    return f"{relative}:{line}" if line else str(relative)
+    return f"{_shown(snippet)}:{line}" if line else _shown(snippet)
 
 
 @pytest.fixture
 def isolated():
-    """Undo what a snippet changes in this process, and catch what it leaks."""
+    """Undo what a snippet changes in this process, and catch what it leaks.
+
+    Calling it undoes a run, so that a second run starts where the first did.
+    """
     logging_state = _logging_state()
     main_module = sys.modules["__main__"]
     threads_before = set(threading.enumerate())
-    yield
-    _restore_logging(logging_state)
+
+    def undo():
+        _restore_logging(logging_state)
+        sys.modules["__main__"] = main_module
+
+    yield undo
     # The snippet ran as __main__: drop that module, and with it everything the
     # snippet kept, then collect, so an unclosed socket warns now, in this test.
-    sys.modules["__main__"] = main_module
+    undo()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)
         gc.collect()
@@ -72,28 +88,99 @@ def isolated():
     assert not leaked, f"the snippet left threads running: {leaked}"
 
 
-@pytest.mark.parametrize(
-    "snippet",
-    runnable_snippets(),
-    ids=lambda path: path.relative_to(ROOT / "snippets").as_posix(),
-)
-def test_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, isolated):
-    eval_example.set_config(line_length=88, target_version="py311")
+def _differs(eval_example: EvalExample, example: CodeExample) -> str | None:
+    """Run the snippet; the diff pytest-examples shows if it printed otherwise."""
+    try:
+        eval_example.run_print_check(example)
+    except pytest.fail.Exception as failed:
+        return failed.msg
+    return None
+
+
+def _changed_lines(diff: str, side: str) -> str:
+    """One side's changed lines in a diff: "+" what was printed, "-" the page."""
+    lines = (line.strip() for line in diff.splitlines())
+    changed = [line[1:] for line in lines if line[:1] == side and line[:3] != side * 3]
+    return textwrap.indent(textwrap.dedent("\n".join(changed)), "    ")
+
+
+def check_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, undo):
+    """Run a snippet against the lab: None if it printed what it shows, or why not."""
+    # Long `#>` output is wrapped to the page's width, as ruff checks the code.
+    eval_example.set_config(line_length=PAGE_COLUMNS, target_version="py311")
+    example = CodeExample.create(snippet.read_text(encoding="utf-8"), path=snippet)
     # Leave traffic on the lab's counters first: a snippet that prints them
     # must reset them itself, as a reader running it by hand would need.
     requests.get(lab_url, timeout=5)
-
-    example = CodeExample.create(snippet.read_text(encoding="utf-8"), path=snippet)
-    failure = None
+    first = second = None
     try:
         if eval_example.update_examples:
             eval_example.run_print_update(example)
-        else:
-            eval_example.run_print_check(example)
-    except Exception as exc:  # reported below: see the comment there
-        failure = f"{_where(exc, snippet)}: {type(exc).__name__}: {exc}"
-    # On Python 3.11, pytest-examples crashes pytest (INTERNALERROR) when it
-    # formats the traceback of an exception raised inside an example. Report the
-    # failure as one line, outside the except block, naming the snippet's line.
-    if failure:
+        elif first := _differs(eval_example, example):
+            undo()
+            requests.get(lab_url, timeout=5)
+            second = _differs(eval_example, example)
+    except Exception as exc:
+        # On Python 3.11, pytest-examples crashes pytest (INTERNALERROR) when it
+        # formats the traceback of an exception raised inside an example. Return
+        # one line naming the snippet's line; the test fails with it outside
+        # this except block.
+        return f"{_where(exc, snippet)}: {type(exc).__name__}: {exc}"
+    if first and second == first:
+        return (
+            f"{_shown(snippet)} no longer prints what its #> lines show, and a "
+            "second run agrees. If the new output is right, run `make "
+            f"update-examples SNIPPET={_shown(snippet)}` and review the diff.\n{first}"
+        )
+    if first:
+        # What the second run printed: its own changes, or the page if none.
+        again = _changed_lines(second, "+") if second else _changed_lines(first, "-")
+        return (
+            f"{_shown(snippet)} prints something unstable: run twice, it printed\n"
+            f"  the first time:\n{_changed_lines(first, '+')}\n"
+            f"  the second time:\n{again}\n"
+            "A snippet must print only stable facts (counts, booleans, header "
+            "lines), never ports, timings or addresses."
+        )
+    return None
+
+
+@pytest.mark.parametrize("snippet", runnable_snippets(), ids=snippet_id)
+def test_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, isolated):
+    if failure := check_snippet(snippet, eval_example, lab_url, undo=isolated):
         pytest.fail(failure, pytrace=False)
+
+
+# A number that changes on every run, as a port or a timing does.
+UNSTABLE_SNIPPET = """\"\"\"Prints a new number on every run.\"\"\"
+
+import time
+
+print(time.perf_counter_ns())
+#> 1
+"""
+
+
+def test_an_unstable_output_fails_as_such(tmp_path, eval_example, lab_url, isolated):
+    if eval_example.update_examples:
+        pytest.skip("checks the harness, not a snippet")
+    snippet = tmp_path / "01_prints_a_timing.py"
+    snippet.write_text(UNSTABLE_SNIPPET, encoding="utf-8")
+    failure = check_snippet(snippet, eval_example, lab_url, undo=isolated)
+    assert failure
+    assert "prints something unstable: run twice, it printed" in failure
+    assert "never ports, timings or addresses" in failure
+
+
+def test_a_changed_but_stable_output_shows_the_diff(
+    tmp_path, eval_example, lab_url, isolated
+):
+    if eval_example.update_examples:
+        pytest.skip("checks the harness, not a snippet")
+    snippet = tmp_path / "01_prints_two.py"
+    snippet.write_text('"""Prints 2."""\n\nprint(2)\n#> 1\n', encoding="utf-8")
+    failure = check_snippet(snippet, eval_example, lab_url, undo=isolated)
+    assert failure
+    assert "no longer prints what its #> lines show, and a second run agrees" in failure
+    assert "-#> 1" in failure
+    assert "+#> 2" in failure

@@ -9,6 +9,7 @@
 """
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,18 +17,22 @@ from pathlib import Path
 import pytest
 
 from tests.docs_tree import (
+    DOCS,
     INCLUDE,
     LANGUAGE,
+    PAGE_COLUMNS,
     ROOT,
     SNIPPET_NAME,
-    SNIPPETS,
+    SNIPPET_SETTINGS,
     console_snippets,
     diagram_snippets,
     fences,
+    own_snippets_in_page_order,
     page_of,
     pages,
     runnable_snippets,
     snippet_files,
+    snippet_id,
 )
 
 ALL_FENCES = [fence for page in pages() for fence in fences(page)]
@@ -69,9 +74,7 @@ def test_includes_happen_only_in_code_blocks():
                 )
 
 
-@pytest.mark.parametrize(
-    "snippet", snippet_files(), ids=lambda path: path.relative_to(SNIPPETS).as_posix()
-)
+@pytest.mark.parametrize("snippet", snippet_files(), ids=snippet_id)
 def test_every_snippet_is_run_and_shown_on_its_page(snippet):
     relative = snippet.relative_to(ROOT).as_posix()
     assert snippet in runnable_snippets() + console_snippets() + diagram_snippets(), (
@@ -89,6 +92,16 @@ def test_every_snippet_is_run_and_shown_on_its_page(snippet):
     assert relative in shown_on, f"{relative} is not included on {page.name}"
 
 
+@pytest.mark.parametrize("page", pages(), ids=lambda page: page.stem)
+def test_snippets_are_numbered_in_page_order(page):
+    in_order = own_snippets_in_page_order(page)
+    numbers = [Path(snippet).name.split("_", 1)[0] for snippet in in_order]
+    assert numbers == sorted(set(numbers)), (
+        f"{page.relative_to(ROOT)} shows its snippets in the order {numbers}: "
+        f"number them in page order with `make renumber PAGE={page.stem}`"
+    )
+
+
 def test_snippets_are_lint_clean_and_formatted():
     # The pinned ruff, configured in pyproject.toml, over all the project's code.
     for command in (["check"], ["format", "--check"]):
@@ -102,11 +115,7 @@ def test_snippets_are_lint_clean_and_formatted():
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(
-    "snippet",
-    runnable_snippets(),
-    ids=lambda path: path.relative_to(SNIPPETS).as_posix(),
-)
+@pytest.mark.parametrize("snippet", runnable_snippets(), ids=snippet_id)
 def test_every_snippet_says_in_one_line_what_it_shows(snippet):
     docstring = ast.get_docstring(ast.parse(snippet.read_text(encoding="utf-8")))
     assert docstring, f"{snippet.name}: start with a docstring saying what it shows"
@@ -115,13 +124,21 @@ def test_every_snippet_says_in_one_line_what_it_shows(snippet):
     )
 
 
-PAGE_COLUMNS = 80  # what a code block shows on the site before it scrolls
-
-
-@pytest.mark.parametrize(
-    "snippet", snippet_files(), ids=lambda path: path.relative_to(SNIPPETS).as_posix()
-)
+@pytest.mark.parametrize("snippet", snippet_files(), ids=snippet_id)
 def test_every_snippet_fits_the_width_of_the_page(snippet):
     lines = snippet.read_text(encoding="utf-8").splitlines()
     too_wide = [n for n, line in enumerate(lines, 1) if len(line) > PAGE_COLUMNS]
-    assert not too_wide, f"{snippet.name}: lines {too_wide} exceed {PAGE_COLUMNS}"
+    assert not too_wide, (
+        f"{snippet.relative_to(ROOT)}: lines {too_wide} are wider than "
+        f"{PAGE_COLUMNS} columns, and the page shows {PAGE_COLUMNS} columns "
+        f"without scrolling (set in {SNIPPET_SETTINGS.relative_to(ROOT)})"
+    )
+
+
+def test_the_contributing_page_states_the_width_the_tests_use():
+    text = (DOCS / "contributing.md").read_text(encoding="utf-8")
+    stated = {int(number) for number in re.findall(r"\b(\d+) columns\b", text)}
+    assert stated == {PAGE_COLUMNS}, (
+        f"docs/contributing.md gives the width of a snippet as {sorted(stated)} "
+        f"columns; {SNIPPET_SETTINGS.relative_to(ROOT)} sets {PAGE_COLUMNS}"
+    )
