@@ -104,6 +104,11 @@ def runnable_snippets() -> list[Path]:
     return sorted(SNIPPETS.glob("*/*.py"))
 
 
+def recipe_snippets() -> list[Path]:
+    """Recipes: snippets named NN_recipe_<what>.py, which run against any server."""
+    return sorted(SNIPPETS.glob("*/[0-9][0-9]_recipe_*.py"))
+
+
 def console_snippets() -> list[Path]:
     """The console sessions tests/test_console.py replays, one folder deep."""
     return sorted(SNIPPETS.glob("*/*.console"))

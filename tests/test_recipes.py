@@ -1,0 +1,145 @@
+"""Recipes run unchanged against any server, and every chapter opens with one.
+
+A recipe is the code a reader pastes into an application: a snippet named
+`NN_recipe_<what>.py`. tests/test_snippets.py runs it against the lab, like any
+snippet. Here it runs again against a plain HTTP/1.1 server that has never
+heard of the lab (tests/plain_server.py), and must print the same. It may not
+use the lab at all: no import of `lab`, no lab-only header or route. It reads
+its server from BASE_URL, passes a timeout on every call (or sets a default
+that does), and mounts an adapter on both schemes.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from pytest_examples import EvalExample
+
+import lab.routes  # noqa: F401  (registers the lab's routes)
+from lab.process import LabProcess
+from lab.registry import ROUTES
+from tests.docs_tree import (
+    DOCS,
+    ROOT,
+    fences,
+    recipe_snippets,
+    runnable_snippets,
+    snippet_id,
+)
+from tests.test_snippets import check_snippet, isolated  # noqa: F401  (a fixture)
+
+RECIPES = recipe_snippets()
+# Calls that send a request, on `requests` or on a Session.
+SENDS = {"get", "post", "put", "patch", "delete", "head", "options", "request"}
+# The lab's helpers and headers, and the first segment of each of its routes.
+LAB_ONLY = re.compile(
+    r"LAB_URL|LAB_ALIAS_URL|X-Lab-|reset_lab|lab_stats|connection_closed"
+    r"|/(?:{})\b".format(
+        "|".join(sorted({r.pattern.split("/")[1] for r in ROUTES} - {""}))
+    )
+)
+
+
+@pytest.fixture(scope="session")
+def plain_url(tmp_path_factory: pytest.TempPathFactory):
+    log = tmp_path_factory.mktemp("plain") / "plain.log"
+    server = LabProcess(log=log, module="tests.plain_server")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def test_the_guide_has_recipes() -> None:
+    assert len(RECIPES) >= 5  # guards the tests below against an empty list
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=snippet_id)
+def test_a_recipe_runs_unchanged_against_a_server_that_is_not_the_lab(
+    recipe: Path,
+    eval_example: EvalExample,
+    plain_url: str,
+    isolated,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if eval_example.update_examples:
+        pytest.skip("outputs are written from the run against the lab")
+    monkeypatch.setenv("BASE_URL", plain_url)
+    if failure := check_snippet(recipe, eval_example, plain_url, undo=isolated):
+        pytest.fail(f"against a plain HTTP server: {failure}", pytrace=False)
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=snippet_id)
+def test_a_recipe_needs_no_lab(recipe: Path) -> None:
+    source = recipe.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert "lab" not in imported, f"{snippet_id(recipe)} imports the lab"
+    assert not LAB_ONLY.findall(source), f"{snippet_id(recipe)} uses the lab"
+    assert 'os.environ.get("BASE_URL"' in source, "read the server from BASE_URL"
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=snippet_id)
+def test_a_recipe_passes_a_timeout_on_every_call(recipe: Path) -> None:
+    tree = ast.parse(recipe.read_text(encoding="utf-8"))
+    # A recipe may instead set a default, in an adapter's or a Session's own
+    # send() or request(): then its calls need not repeat it.
+    sets_a_default = any(
+        isinstance(node, ast.FunctionDef)
+        and node.name in ("send", "request")
+        and "timeout" in ast.unparse(node)
+        for node in ast.walk(tree)
+    )
+    without = [
+        f"line {node.lineno}: {ast.unparse(node)[:60]}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in SENDS
+        and re.search(r"session|requests", ast.unparse(node.func.value), re.I)
+        and not any(keyword.arg == "timeout" for keyword in node.keywords)
+    ]
+    assert sets_a_default or not without, f"no timeout= on {without}"
+
+
+def how_it_works_pages() -> list[Path]:
+    """The chapters under "How it works" in the nav, and the recipes page."""
+    from mkdocs.config import load_config
+
+    nav = load_config(str(ROOT / "mkdocs.yml"))["nav"]
+    (chapters,) = [item["How it works"] for item in nav if "How it works" in item]
+    return [DOCS / "recipes.md"] + [DOCS / next(iter(c.values())) for c in chapters]
+
+
+@pytest.mark.parametrize("page", how_it_works_pages(), ids=lambda page: page.name)
+def test_a_chapter_opens_with_a_recipe(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    first = fences(page)[0]
+    before = text.splitlines()[: first.line - 1]
+    assert any(line.startswith('!!! tip "TL;DR"') for line in before), page.name
+    assert first.include and re.search(r"/\d\d_recipe_", first.include), (
+        f"{page.name}: the first code block after the TL;DR must be a recipe"
+    )
+
+
+MOUNTS_HTTP = re.compile(r"""\.mount\(\s*["']http://["']""")
+MOUNTS_HTTPS = re.compile(r"""\.mount\(\s*["']https://["']""")
+
+
+@pytest.mark.parametrize("snippet", runnable_snippets(), ids=snippet_id)
+def test_an_adapter_mounted_on_http_is_mounted_on_https_too(snippet: Path) -> None:
+    """Copied into an application, an adapter on http:// alone does nothing for
+    its https:// URLs."""
+    source = snippet.read_text(encoding="utf-8")
+    if MOUNTS_HTTP.search(source):
+        assert MOUNTS_HTTPS.search(source), f"{snippet_id(snippet)}: mount https://"
