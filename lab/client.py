@@ -23,12 +23,12 @@ def _control(method: str, path: str, *, timeout: float = TIMEOUT) -> requests.Re
 
 
 def reset_lab() -> None:
-    """Zero the lab's stats and forget its /flaky keys."""
+    """Zeroes the lab's counters and forgets its /flaky keys."""
     _control("POST", "/reset").raise_for_status()
 
 
 def lab_stats() -> dict[str, int]:
-    """{"connections": C, "requests": R} counted since the last reset_lab()."""
+    """The connections and requests the lab counted since the last reset, as a dict."""
     response = _control("GET", "/stats")
     response.raise_for_status()
     stats: dict[str, int] = response.json()
@@ -38,7 +38,7 @@ def lab_stats() -> dict[str, int]:
 def connection_closed(
     response_or_number: requests.Response | int | str, wait: float = TIMEOUT
 ) -> bool:
-    """Whether the lab has seen the connection close, waiting up to `wait` seconds.
+    """Whether the lab saw a response's connection close, waiting `wait` seconds.
 
     Give it a response from the lab, or the number in its X-Lab-Connection header.
     True as soon as the connection is closed, by either side; False if it is still

@@ -10,12 +10,17 @@
   is the source the outputs were verified with.
 - The Lab server page's endpoint tables are generated from the lab's route
   registry at each build, so the page shows the live lab and cannot drift.
+- A page that shows a proof (a snippet that imports the lab) gets a short,
+  collapsed note on how to read it, where its proofs begin: made from one
+  template, overrides/proof-note.md, and the docstrings of the lab's helpers.
+  Search leaves it out, so it never crowds a page's own text from results.
 - Diagrams are drawn by a copy of mermaid the site serves itself, pinned in
   package-lock.json and installed by `npm ci` (the Makefile runs it). The build
   adds the file to the site, and overrides/main.html loads it only on pages
   that have a diagram. A diagram without the file fails the build.
 """
 
+import ast
 import json
 import platform
 import re
@@ -81,6 +86,44 @@ def route_table(routes: list[dict], control: bool) -> str:
     return "\n".join(rows)
 
 
+# The note on reading proofs, and the helpers it describes.
+PROOF_NOTE = ROOT / "overrides" / "proof-note.md"
+LAB_HELPERS = ROOT / "lab" / "client.py"
+NOTE_TITLE = "Reading the proofs on this page"
+IMPORTS_LAB = re.compile(r"^(?:from lab[ .]|import lab\b)", re.MULTILINE)
+
+
+def proof_note() -> str:
+    """The note, its helper list made from the helpers' own docstrings."""
+    tree = ast.parse(LAB_HELPERS.read_text(encoding="utf-8"))
+    helpers = [
+        f"    - `{node.name}()`: {ast.get_docstring(node).splitlines()[0]}"
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
+    note = PROOF_NOTE.read_text(encoding="utf-8")
+    return note.replace("{helpers}", "\n".join(helpers))
+
+
+def with_proof_note(markdown: str) -> str:
+    """The page with the note where its proofs begin, if it shows one.
+
+    That is before the first `## ` heading after the TL;DR and any recipe:
+    the answer and the code to copy come first, the proofs after.
+    """
+    shows_a_proof = any(
+        path.suffix == ".py" and IMPORTS_LAB.search(path.read_text("utf-8"))
+        for path in (ROOT / match["path"] for match in BARE_INCLUDE.finditer(markdown))
+    )
+    if not shows_a_proof:
+        return markdown
+    for heading in re.finditer(r"^## (.*)$", markdown, re.MULTILINE):
+        if not heading[1].startswith("Recipe"):
+            start = heading.start()
+            return f"{markdown[:start]}{proof_note()}\n{markdown[start:]}"
+    return f"{markdown.rstrip()}\n\n{proof_note()}"
+
+
 # Each library's source on GitHub, and how its release tags are named.
 SOURCE_TAGS = {
     "requests": ("https://github.com/psf/requests/blob/main/", "v{version}"),
@@ -115,6 +158,7 @@ def on_page_markdown(markdown, config, **_):
             markdown = markdown.replace(marker, route_table(routes, control))
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
+    markdown = with_proof_note(markdown)
     return BARE_INCLUDE.sub(
         r'\g<indent>\g<fence>\g<language> title="\g<path>"\n'
         r'\g<indent>--8<-- "\g<path>"',
@@ -123,6 +167,12 @@ def on_page_markdown(markdown, config, **_):
 
 
 def on_page_content(html, page, **_):
+    # Search leaves the proof note out: the same text on every page would crowd
+    # each page's own words out of the results.
+    html = html.replace(
+        f'<details class="info">\n<summary>{NOTE_TITLE}</summary>',
+        f'<details class="info" data-search-exclude>\n<summary>{NOTE_TITLE}</summary>',
+    )
     # overrides/main.html loads mermaid on the pages marked here, and only there.
     page.has_diagram = DIAGRAM in html
     if page.has_diagram and not MERMAID_JS.is_file():

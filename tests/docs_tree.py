@@ -142,3 +142,14 @@ def own_snippets_in_page_order(page: Path) -> list[str]:
 def page_of(snippet: Path) -> Path:
     """The page a snippet belongs to: snippets/<page>/... -> docs/<page>.md."""
     return DOCS / f"{snippet.parent.name}.md"
+
+
+def load_hooks():
+    """overrides/hooks.py, the build's hook module, loaded for a test."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hooks", ROOT / "overrides/hooks.py")
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    return hooks

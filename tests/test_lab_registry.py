@@ -7,7 +7,6 @@ read lab.registry.ROUTES. These tests hold each of them to it.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import requests
 
 import lab.routes  # noqa: F401  (registers every route on ROUTES)
 from lab.registry import ROUTES, Invalid, Registry, Route
-from tests.docs_tree import DOCS, ROOT
+from tests.docs_tree import DOCS, ROOT, load_hooks
 
 TIMEOUT = 5.0
 WITH_METHODS = [route for route in ROUTES if route.methods is not None]
@@ -132,10 +131,7 @@ def test_routes_option_lists_every_route() -> None:
 
 
 def test_the_lab_page_shows_a_table_generated_from_the_routes() -> None:
-    spec = importlib.util.spec_from_file_location("hooks", ROOT / "overrides/hooks.py")
-    assert spec is not None and spec.loader is not None
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
+    hooks = load_hooks()
     page = (DOCS / "lab.md").read_text(encoding="utf-8")
     # No route is described by hand on the page: only the generated tables.
     typed = re.findall(r"^\|\s*`/.*$", page, re.MULTILINE)

@@ -1,0 +1,70 @@
+"""Every page that shows a proof says how to read it, from one template.
+
+The note is added at build time by overrides/hooks.py, where a page's proofs
+begin. It is written once (overrides/proof-note.md), lists the lab's helpers
+from their own docstrings, and is left out of search.
+"""
+
+import ast
+import re
+
+import markdown
+import pytest
+
+from tests.docs_tree import ROOT, fences, load_hooks, pages
+
+HOOKS = load_hooks()
+
+
+def shows_a_proof(page) -> bool:
+    return any(
+        fence.include.endswith(".py")
+        and HOOKS.IMPORTS_LAB.search((ROOT / fence.include).read_text("utf-8"))
+        for fence in fences(page)
+        if fence.include
+    )
+
+
+def test_the_guide_has_pages_with_and_without_proofs() -> None:
+    assert {shows_a_proof(page) for page in pages()} == {True, False}
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda page: page.name)
+def test_a_page_with_proofs_explains_them_once_before_the_first(page) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert HOOKS.NOTE_TITLE not in text, f"{page.name}: the note is written by hand"
+    built = HOOKS.with_proof_note(text)
+    assert built.count(HOOKS.NOTE_TITLE) == int(shows_a_proof(page))
+    if shows_a_proof(page):
+        first_proof = min(
+            built.index(f'--8<-- "{fence.include}"')
+            for fence in fences(page)
+            if fence.include
+            and fence.include.endswith(".py")
+            and "_recipe_" not in fence.include
+            and HOOKS.IMPORTS_LAB.search((ROOT / fence.include).read_text("utf-8"))
+        )
+        assert built.index(HOOKS.NOTE_TITLE) < first_proof
+
+
+def test_the_note_describes_every_helper_a_snippet_can_import() -> None:
+    tree = ast.parse(HOOKS.LAB_HELPERS.read_text(encoding="utf-8"))
+    helpers = [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
+    assert len(helpers) >= 4
+    note = HOOKS.proof_note()
+    for name in helpers:
+        assert f"`{name}()`: " in note
+    assert "{helpers}" not in note
+
+
+def test_search_leaves_the_note_out() -> None:
+    html = markdown.markdown(
+        HOOKS.proof_note(), extensions=["admonition", "pymdownx.details"]
+    )
+    page = type("Page", (), {"file": type("File", (), {"src_uri": "a.md"})})
+    built = HOOKS.on_page_content(html, page=page)
+    assert re.search(r"<details [^>]*data-search-exclude", built), built[:200]
