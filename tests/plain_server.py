@@ -4,8 +4,10 @@
 
 Recipes must run unchanged against any server. The suite runs each one here
 too: the standard library's ThreadingHTTPServer, speaking HTTP/1.1 with
-keep-alive, answering every path and method with 200 and a small JSON body. It
-sends no X-Lab-… header and has none of the lab's routes. It runs in a process
+keep-alive. It answers any path with 200 and a small JSON body, chunked, and
+gzipped when the client accepts it (GET, HEAD, POST, PUT, PATCH, DELETE and
+OPTIONS; a bad Content-Length gets a 400). It sends no X-Lab-… header and has
+none of the lab's routes. It runs in a process
 of its own, started and stopped like the lab (lab.process).
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import json
 import signal
 import sys
@@ -28,23 +31,42 @@ class PlainHandler(BaseHTTPRequestHandler):
     timeout = 10  # an idle connection's thread ends after this
 
     def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self.send_error(413)
+        length = self.headers.get("Content-Length") or "0"
+        if not (length.isascii() and length.isdigit()) or int(length) > MAX_BODY:
+            self.send_error(400, f"Content-Length must be 0 to {MAX_BODY}")
             return
-        self.rfile.read(length)
+        self.rfile.read(int(length))
         body = json.dumps({"method": self.command, "path": self.path}).encode()
+        # As many real services answer: chunked, and gzipped when the client
+        # accepts it, so a recipe cannot count on a Content-Length.
+        gzipped = "gzip" in (self.headers.get("Accept-Encoding") or "")
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Transfer-Encoding", "chunked")
+        if gzipped:
+            body = gzip.compress(body)
+            self.send_header("Content-Encoding", "gzip")
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            half = len(body) // 2
+            for chunk in (body[:half], body[half:], b""):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+    do_OPTIONS = _answer
 
     def log_message(self, *args: object) -> None:
         pass  # a line per request would bury a failure's output
+
+
+class PlainServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that resets its connection is its own business; anything
+        # else is a bug here, and its traceback goes to stderr as usual.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,10 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="(it is always quiet)")
     args = parser.parse_args(argv)
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", args.port), PlainHandler)
+        server = PlainServer(("127.0.0.1", args.port), PlainHandler)
     except OSError as error:
         parser.exit(2, f"{parser.prog}: error: cannot listen: {error.strerror}\n")
-    server.daemon_threads = True
     signal.signal(
         signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start()
     )

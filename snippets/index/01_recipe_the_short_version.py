@@ -8,7 +8,8 @@ from urllib3.util import Retry
 
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8765")  # your service
 
-# Retry idempotent requests on dropped connections and on these statuses.
+# Retry idempotent requests after a dropped connection, a read timeout, or
+# one of these statuses.
 retries = Retry(total=3, backoff_factor=0.5, status_forcelist=[502, 503, 504])
 # Keep up to 10 idle connections per host: at least one per thread you run.
 adapter = HTTPAdapter(pool_maxsize=10, max_retries=retries)
@@ -17,9 +18,9 @@ with requests.Session() as session:  # closed when the block ends
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     statuses = []
-    for _ in range(3):  # three requests, one connection
+    for _ in range(3):  # one connection, if the server keeps it open
         # (connect, read) timeouts in seconds. There is no default.
-        response = session.get(BASE_URL, timeout=(3.05, 10))
+        response = session.get(BASE_URL, timeout=(3.05, 30))
         response.raise_for_status()
         statuses.append(response.status_code)
 print(statuses)

@@ -12,24 +12,26 @@ BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8765")  # your service
 class DefaultTimeoutAdapter(HTTPAdapter):
     """An HTTPAdapter that gives every request a timeout unless it has one."""
 
+    __attrs__ = (*HTTPAdapter.__attrs__, "timeout")  # kept if pickled
+
     def __init__(self, timeout, **kwargs):
         self.timeout = timeout
         super().__init__(**kwargs)
 
-    def send(self, request, timeout=None, **kwargs):
-        # Session.send passes timeout=None when a call gives none, so an
-        # explicit None gets the default too: no call can wait forever.
+    def send(self, request, *args, timeout=None, **kwargs):
+        # Session.request passes timeout=None when a call gives none, so None
+        # must mean "the default": an explicit None gets it too.
         timeout = self.timeout if timeout is None else timeout
-        return super().send(request, timeout=timeout, **kwargs)
+        return super().send(request, *args, timeout=timeout, **kwargs)
 
 
 def make_session(threads=10, timeout=(3.05, 30)):
-    """A Session with retries, a pool per thread and a default timeout."""
+    """A Session with retries, a pool sized to your threads, a timeout."""
     retries = Retry(
-        total=3,
-        backoff_factor=0.5,
-        # Resent only for idempotent methods: Retry's default allowed_methods.
+        total=3,  # at most 3 retries in all, of every kind
+        backoff_factor=0.5,  # no wait, then 1 s, then 2 s
         status_forcelist=[502, 503, 504],
+        retry_after_max=30,  # a server's Retry-After may ask for hours
     )
     adapter = DefaultTimeoutAdapter(
         timeout, pool_maxsize=threads, max_retries=retries

@@ -9,9 +9,10 @@ from urllib3.util import Retry
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8765")  # your service
 
 retries = Retry(
-    total=3,  # at most 3 retries, whatever went wrong
-    backoff_factor=0.5,  # wait longer before each retry after the first
+    total=3,  # at most 3 retries in all, of every kind
+    backoff_factor=0.5,  # no wait, then 1 s, then 2 s
     status_forcelist=[502, 503, 504],  # statuses worth another try
+    retry_after_max=30,  # a server's Retry-After may ask for hours
 )
 adapter = HTTPAdapter(max_retries=retries)
 

@@ -8,8 +8,8 @@ BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8765")  # your service
 TIMEOUT = (3.05, 30)  # seconds to connect, and for each wait for data
 
 with requests.Session() as session:
-    # Too slow to connect or to answer: requests.Timeout. A stall after the
-    # body has begun: requests.ConnectionError.
+    # With no retries mounted: too slow to connect or to answer raises
+    # requests.Timeout; a stall once the body has begun, ConnectionError.
     response = session.get(BASE_URL, timeout=TIMEOUT)
     print(response.status_code)
     #> 200
