@@ -175,3 +175,18 @@ def test_renumber_outside_a_git_checkout_is_refused(tmp_path, capsys):
     assert main(["--root", str(tmp_path), "demo"]) == 2
     assert "git ls-files failed" in capsys.readouterr().err
     assert tree(tmp_path) == before
+
+
+def test_a_recipe_that_opens_the_page_is_numbered_00(guide):
+    recipe = guide / "snippets/other/01_recipe_copy_this.py"
+    recipe.write_text("print(0)\n")
+    (guide / "docs/other.md").write_text(
+        OTHER_PAGE.replace(
+            "# Other\n",
+            "# Other\n\n```python\n--8<-- "
+            '"snippets/other/01_recipe_copy_this.py"\n```\n',
+        )
+    )
+    assert main(["--root", str(guide), "other"]) == 0
+    names = sorted(path.name for path in (guide / "snippets/other").iterdir())
+    assert names == ["00_recipe_copy_this.py", "01_own.py"]

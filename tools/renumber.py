@@ -4,7 +4,8 @@
 
 To insert a code block mid-page, write the snippet under the number of the block
 it follows, include it where it belongs, and run this: it renames the page's
-snippets to 01, 02, ... in page order (`git mv` for tracked files) and rewrites
+snippets to 01, 02, ... in page order, from 00 if a recipe opens the page
+(`git mv` for tracked files), and rewrites
 every mention of an old name, on any page and in any file git sees. It prints
 each rename and each file it rewrote. Run it again and it changes nothing.
 
@@ -26,6 +27,8 @@ from tests.docs_tree import (
     SNIPPETS,
     own_snippets_in_page_order,
 )
+
+RECIPE_NAME = re.compile(r"^\d{2}_recipe_")
 
 
 class RenumberError(Exception):
@@ -51,9 +54,11 @@ def new_names(page: Path, snippets: Path) -> dict[str, str]:
         )
     if len(shown) > 99:
         raise RenumberError(f"{page.name} shows {len(shown)} snippets; 99 at most")
+    # A recipe that opens the page is 00: the proofs count from 01.
+    first = 0 if shown and RECIPE_NAME.match(shown[0]) else 1
     renames = {
         name: f"{number:02d}_{name.split('_', 1)[1]}"
-        for number, name in enumerate(shown, 1)
+        for number, name in enumerate(shown, first)
     }
     return {old: new for old, new in renames.items() if old != new}
 
