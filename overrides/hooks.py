@@ -13,7 +13,8 @@
 - A page that shows a proof (a snippet that imports the lab) gets a short,
   collapsed note on how to read it, where its proofs begin: made from one
   template, overrides/proof-note.md, and the docstrings of the lab's helpers.
-  Search leaves it out, so it never crowds a page's own text from results.
+  Search leaves it out, and the code blocks' titles too, so neither crowds a
+  page's own text from the results.
 - Diagrams are drawn by a copy of mermaid the site serves itself, pinned in
   package-lock.json and installed by `npm ci` (the Makefile runs it). The build
   adds the file to the site, and overrides/main.html loads it only on pages
@@ -167,8 +168,11 @@ def on_page_markdown(markdown, config, **_):
 
 
 def on_page_content(html, page, **_):
-    # Search leaves the proof note out: the same text on every page would crowd
-    # each page's own words out of the results.
+    # Search leaves out the proof note and the code blocks' titles (their
+    # paths): the same text on every page would crowd out each page's words.
+    html = html.replace(
+        '<span class="filename">', '<span class="filename" data-search-exclude>'
+    )
     html = html.replace(
         f'<details class="info">\n<summary>{NOTE_TITLE}</summary>',
         f'<details class="info" data-search-exclude>\n<summary>{NOTE_TITLE}</summary>',

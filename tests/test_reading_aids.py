@@ -1,8 +1,10 @@
-"""Every page that shows a proof says how to read it, from one template.
+"""What helps a reader who arrives from a search: a note on reading proofs,
+and search results made of the pages' own words.
 
 The note is added at build time by overrides/hooks.py, where a page's proofs
-begin. It is written once (overrides/proof-note.md), lists the lab's helpers
-from their own docstrings, and is left out of search.
+begin. It is written once (overrides/proof-note.md), and lists the lab's
+helpers from their own docstrings. Search leaves it out, and the code blocks'
+titles too: the same text on every page would crowd out the page's own.
 """
 
 import ast
@@ -68,3 +70,10 @@ def test_search_leaves_the_note_out() -> None:
     page = type("Page", (), {"file": type("File", (), {"src_uri": "a.md"})})
     built = HOOKS.on_page_content(html, page=page)
     assert re.search(r"<details [^>]*data-search-exclude", built), built[:200]
+
+
+def test_search_leaves_out_code_block_titles() -> None:
+    title = '<span class="filename">snippets/a/01_b.py</span>'
+    page = type("Page", (), {"file": type("File", (), {"src_uri": "a.md"})})
+    built = HOOKS.on_page_content(f"<div>{title}<pre></pre></div>", page=page)
+    assert '<span class="filename" data-search-exclude>' in built
