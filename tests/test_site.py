@@ -111,7 +111,8 @@ def test_every_code_block_renders_its_snippet_under_its_path(site):
         if page.name == "index.md":
             built = site / page.relative_to(DOCS).with_name("index.html")
         titles = re.findall(
-            r'<span class="filename"[^>]*>([^<]+)</span>', built.read_text(encoding="utf-8")
+            r'<span class="filename"[^>]*>([^<]+)</span>',
+            built.read_text(encoding="utf-8"),
         )
         # Diagrams are drawn, not shown as code: they get no title.
         included = [
