@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -31,7 +32,16 @@ import pytest
 import requests
 import urllib3
 
-from tests.browser import POLL_MS, QUIET, Tabs, script, search_results, type_search
+from tests.browser import (
+    POLL_MS,
+    QUIET,
+    TIMEOUT_MS,
+    Tabs,
+    ms_left,
+    script,
+    search_results,
+    type_search,
+)
 from tests.docs_tree import DOCS, ROOT, diagrams, fences, pages
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -273,17 +283,19 @@ SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme: Materia
 # refused at once, and nothing leaves this machine.
 LATE_FROM_THE_PAGE = "http://127.0.0.2:9/from-the-page"
 LATE_FROM_THE_WORKER = "http://127.0.0.2:9/from-the-worker"
-SEARCH_TIMEOUT_MS = 10_000  # for every page's search at once: a safety net
 
 
-def what_was_drawn(tab, expected: int) -> dict[str, Any]:
+def what_was_drawn(tab, expected: int, deadline: float) -> dict[str, Any]:
     """What the browser drew on a diagram page (tests/browser/inspect_diagrams.js)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     # On failure, the tests report what was drawn and what went wrong.
     with suppress(PlaywrightTimeoutError):
         tab.page.wait_for_function(
-            script("diagrams_drawn"), arg=expected, polling=POLL_MS, timeout=5_000
+            script("diagrams_drawn"),
+            arg=expected,
+            polling=POLL_MS,
+            timeout=ms_left(deadline),
         )
     tab.page.evaluate(script("show_every_diagram"))
     return tab.page.evaluate(script("inspect_diagrams"))
@@ -312,11 +324,12 @@ def visit_the_site(site: Path) -> dict[str, Any]:
             tab.page.wait_for_load_state("load")
 
         # Each diagram in each scheme, before any toggle: see inspect_diagrams.js.
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
         drawings = [
             {
                 "page": source.relative_to(ROOT).as_posix(),
                 "prefers": scheme,
-                **what_was_drawn(tab, len(DIAGRAM_PAGES[source])),
+                **what_was_drawn(tab, len(DIAGRAM_PAGES[source]), deadline),
                 "tab": tab,
             }
             for source in DIAGRAM_PAGES
@@ -333,13 +346,8 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         titles = {url_of(page): title_of(page) for page in nav_pages()}
         for path, title in titles.items():
             type_search(readers[path].page, title)
-        deadline = time.monotonic() + SEARCH_TIMEOUT_MS / 1000
-        found = {
-            path: search_results(
-                readers[path].page, max(1000 * (deadline - time.monotonic()), 1)
-            )
-            for path in titles
-        }
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        found = {path: search_results(readers[path].page, deadline) for path in titles}
 
         # The canary: requests from a page and from its worker, made late:
         # half the quiet window after the last thing done to any tab.
@@ -348,7 +356,7 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         canary.page.evaluate(script("fetch_later"), [LATE_FROM_THE_PAGE, later_ms])
         search_worker.evaluate(script("fetch_later"), [LATE_FROM_THE_WORKER, later_ms])
 
-        tabs.settle()
+        unsettled = tabs.settle()
         for drawing in drawings:
             drawing["errors"] += drawing.pop("tab").errors
         return {
@@ -364,13 +372,23 @@ def visit_the_site(site: Path) -> dict[str, Any]:
             "diagrams": drawings,
             "dark_tabs": {url_of(source): tab.requests for source, tab in dark.items()},
             "canary": canary.requests,
+            "unsettled": unsettled,
         }
 
 
 @pytest.fixture(scope="session")
 def site_in_browser(site, tmp_path_factory):
     """What the browser saw: the pass above, once per test run."""
-    seen, _ = once_per_run(tmp_path_factory, "browser", lambda _: visit_the_site(site))
+
+    def visit(_folder):
+        try:
+            return visit_the_site(site)
+        except Exception:  # saved as well: another worker must not try again
+            return {"failed": traceback.format_exc()}
+
+    seen, _ = once_per_run(tmp_path_factory, "browser", visit)
+    if "failed" in seen:
+        pytest.fail(f"the browser pass failed:\n{seen['failed']}", pytrace=False)
     return seen
 
 
@@ -404,6 +422,8 @@ def test_no_page_makes_the_browser_call_another_host(site_in_browser):
         for url in elsewhere(urls, site_url)
     ]
     assert not offenders, "\n".join(offenders)
+    unsettled = site_in_browser["unsettled"]
+    assert not unsettled, f"requests still in flight at the end: {unsettled}"
 
 
 def test_the_recorder_sees_late_requests_from_pages_and_workers(site_in_browser):

@@ -20,7 +20,9 @@ SCRIPTS = Path(__file__).parent
 # Like Playwright's "networkidle": the network counts as done once nothing has
 # been in flight for this long. Waited once, for every open tab at the same time.
 QUIET = 0.5  # seconds
-# Safety nets, not expectations: a page that keeps loading fails instead of hanging.
+# Safety nets, not expectations: how long a step may take before it counts as
+# failed (a page that never loads, a search that never answers). Each phase of
+# the pass waits on every tab at once, so this is per phase, not per tab.
 TIMEOUT_MS = 15_000
 # How often to re-check a condition in a page. Playwright's default, once per
 # animation frame, is about once a second in a tab that is not in front.
@@ -61,22 +63,16 @@ class Tab:
         self.in_flight.discard(request)
         self.last_activity = time.monotonic()
 
-    def scheme(self) -> str:
-        """Material's colour scheme on the page: "default" (light) or "slate"."""
-        return self.page.evaluate("document.body.dataset.mdColorScheme")
-
     def toggle_scheme(self) -> list[str]:
-        """Click the colour scheme toggle; the scheme before and after."""
-        before = self.scheme()
-        # Only the front tab gets animation frames, and a click waits for two.
+        """Click the colour scheme toggle; the scheme drawn before and after.
+
+        The tab comes to the front first, as for a reader: only the front tab
+        gets animation frames, and a click waits for two.
+        """
         self.page.bring_to_front()
+        before = self.page.evaluate(script("drawn_scheme"))
         self.page.locator("label[for^='__palette_']:visible").first.click()
-        self.page.wait_for_function(
-            "before => document.body.dataset.mdColorScheme !== before",
-            arg=before,
-            polling=POLL_MS,
-        )
-        return [before, self.scheme()]
+        return [before, self.page.evaluate(script("drawn_scheme"))]
 
 
 class Tabs(contextlib.ExitStack):
@@ -107,12 +103,13 @@ class Tabs(contextlib.ExitStack):
         tab.page.goto(self.site_url + path, wait_until="commit")
         return tab
 
-    def settle(self) -> None:
+    def settle(self) -> list[str]:
         """Watch every open tab until its network has been quiet for QUIET.
 
         The watch starts now, whatever came before, so a request that a page
-        (or its worker) makes shortly after the last thing a test did to it is
-        still recorded. Tabs stay open until the `with` block ends.
+        (or its worker) makes shortly after the last thing done to it is still
+        recorded. Tabs stay open until the `with` block ends. Returns what is
+        still in flight when TIMEOUT_MS runs out: nothing, normally.
         """
         quiet_since = time.monotonic()
         deadline = quiet_since + TIMEOUT_MS / 1000
@@ -122,12 +119,15 @@ class Tabs(contextlib.ExitStack):
             ]
             last = max([quiet_since, *(tab.last_activity for tab in self.opened)])
             quiet_for = time.monotonic() - last
-            if not in_flight and quiet_for >= QUIET:
-                return
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"still loading after {TIMEOUT_MS} ms: {in_flight}")
+            if (not in_flight and quiet_for >= QUIET) or time.monotonic() > deadline:
+                return in_flight
             # Any tab's wait lets Playwright report every tab's requests meanwhile.
             self.opened[0].page.wait_for_timeout(1000 * max(QUIET - quiet_for, 0.05))
+
+
+def ms_left(deadline: float) -> float:
+    """Milliseconds until `deadline` (a time.monotonic() value); at least 1."""
+    return max(1000 * (deadline - time.monotonic()), 1)
 
 
 def type_search(page: Page, query: str) -> None:
@@ -142,12 +142,14 @@ def type_search(page: Page, query: str) -> None:
     page.keyboard.type(query[-1])
 
 
-def search_results(page: Page, timeout_ms: float) -> list[str] | None:
-    """The paths the search results link to, or None if none appeared in time."""
+def search_results(page: Page, deadline: float) -> list[str] | None:
+    """The paths the search results link to, or None if none came by `deadline`."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     try:
-        page.locator(".md-search-result__item").first.wait_for(timeout=timeout_ms)
+        page.locator(".md-search-result__item").first.wait_for(
+            timeout=ms_left(deadline)
+        )
     except PlaywrightTimeoutError:
         return None
     return page.evaluate(script("search_results"))
