@@ -357,12 +357,13 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         search_worker.evaluate(script("fetch_later"), [LATE_FROM_THE_WORKER, later_ms])
 
         unsettled = tabs.settle()
+        # What each tab recorded until now: closing the tabs must not add to it.
         for drawing in drawings:
             drawing["errors"] += drawing.pop("tab").errors
         return {
             "site_url": site_url,
             "pages": {
-                path: {"requests": tab.requests, "schemes": schemes[path]}
+                path: {"requests": list(tab.requests), "schemes": schemes[path]}
                 for path, tab in readers.items()
             },
             "search": {
@@ -370,8 +371,10 @@ def visit_the_site(site: Path) -> dict[str, Any]:
                 for path, title in titles.items()
             },
             "diagrams": drawings,
-            "dark_tabs": {url_of(source): tab.requests for source, tab in dark.items()},
-            "canary": canary.requests,
+            "dark_tabs": {
+                url_of(source): list(tab.requests) for source, tab in dark.items()
+            },
+            "canary": list(canary.requests),
             "unsettled": unsettled,
         }
 
