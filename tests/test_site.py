@@ -36,6 +36,7 @@ from tests.browser import (
     POLL_MS,
     QUIET,
     TIMEOUT_MS,
+    Tab,
     Tabs,
     ms_left,
     script,
@@ -285,7 +286,7 @@ LATE_FROM_THE_PAGE = "http://127.0.0.2:9/from-the-page"
 LATE_FROM_THE_WORKER = "http://127.0.0.2:9/from-the-worker"
 
 
-def what_was_drawn(tab, expected: int, deadline: float) -> dict[str, Any]:
+def what_was_drawn(tab: Tab, expected: int, deadline: float) -> dict[str, Any]:
     """What the browser drew on a diagram page (tests/browser/inspect_diagrams.js)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -339,13 +340,15 @@ def visit_the_site(site: Path) -> dict[str, Any]:
             ]
         ]
 
-        # The other scheme on every page: the toggle must not fetch anything either.
-        schemes = {path: tab.toggle_scheme() for path, tab in readers.items()}
-
-        # Every page in the nav searches for its own title, all at the same time.
+        # On every page, the other scheme (the toggle must not fetch anything
+        # either); then every page in the nav searches for its own title. The
+        # searches run while the next tabs toggle; their results are read after.
         titles = {url_of(page): title_of(page) for page in nav_pages()}
-        for path, title in titles.items():
-            type_search(readers[path].page, title)
+        schemes = {}
+        for path, tab in readers.items():
+            schemes[path] = tab.toggle_scheme()
+            if path in titles:
+                type_search(tab.page, titles[path])
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         found = {path: search_results(readers[path].page, deadline) for path in titles}
 
@@ -379,6 +382,12 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         }
 
 
+# The pass runs in the set-up of the first test that needs it, and any other
+# xdist worker waits there for it: on a busy machine, that can take most of the
+# minute pytest-timeout gives a test. A guard against hangs, not an expectation.
+uses_the_browser_pass = pytest.mark.timeout(180)
+
+
 @pytest.fixture(scope="session")
 def site_in_browser(site, tmp_path_factory):
     """What the browser saw: the pass above, once per test run."""
@@ -406,6 +415,7 @@ def elsewhere(urls: list[str], site_url: str) -> list[str]:
     ]
 
 
+@uses_the_browser_pass
 def test_no_page_makes_the_browser_call_another_host(site_in_browser):
     site_url = site_in_browser["site_url"]
     recorded = {
@@ -429,6 +439,7 @@ def test_no_page_makes_the_browser_call_another_host(site_in_browser):
     assert not unsettled, f"requests still in flight at the end: {unsettled}"
 
 
+@uses_the_browser_pass
 def test_the_recorder_sees_late_requests_from_pages_and_workers(site_in_browser):
     """A canary: the test above must be able to fail, for workers too, and for
     a request made after the last thing the pass did to any tab."""
@@ -445,6 +456,7 @@ def drawn_diagrams(site_in_browser):
     }
 
 
+@uses_the_browser_pass
 def test_every_diagram_is_drawn_in_both_schemes(drawn_diagrams):
     assert DIAGRAM_PAGES, "the guide has diagrams: this test must see them"
     for (page, scheme), result in drawn_diagrams.items():
@@ -477,17 +489,20 @@ def too_faint(drawn_diagrams, parts: str, name: str, minimum: float) -> list[str
     return faint
 
 
+@uses_the_browser_pass
 def test_diagram_text_is_legible_in_both_schemes(drawn_diagrams):
     illegible = too_faint(drawn_diagrams, "texts", "text", MINIMUM_CONTRAST)
     assert not illegible, "\n".join(illegible)
 
 
+@uses_the_browser_pass
 def test_diagram_arrowheads_stand_out_in_both_schemes(drawn_diagrams):
     """Arrowheads carry meaning: which way a message goes."""
     faint = too_faint(drawn_diagrams, "arrowheads", "marker", MINIMUM_GRAPHICS_CONTRAST)
     assert not faint, "\n".join(faint)
 
 
+@uses_the_browser_pass
 def test_mermaid_loads_on_diagram_pages_only(site, site_in_browser):
     """About 3.5 MB: a page without a diagram must never download it."""
     assert (site / MERMAID_JS).is_file(), f"the build did not add {MERMAID_JS}"
@@ -503,6 +518,7 @@ def test_mermaid_loads_on_diagram_pages_only(site, site_in_browser):
     )
 
 
+@uses_the_browser_pass
 def test_search_works_on_a_diagram_page(site_in_browser):
     """Material falls back to a CDN without mermaid, and then search hangs."""
     for source in DIAGRAM_PAGES:
@@ -527,6 +543,7 @@ def test_a_diagram_without_mermaid_installed_fails_the_build(tmp_path, monkeypat
         hooks.on_page_content(diagram, page=page)
 
 
+@uses_the_browser_pass
 def test_search_finds_every_page_in_the_nav(site_in_browser):
     pages_in_nav = nav_pages()
     assert len(pages_in_nav) >= 12
