@@ -1,101 +1,42 @@
 """The built site: a strict build, and no request to any host but the site's own.
 
-The site is built once per test run, however many xdist workers share the run.
-The browser tests load every page in Debian's Chromium (never a downloaded
-browser), all at once, each in a tab of its own, and record every request each
-page makes: they fail on any that leaves the site. The same browser searches
-the site for every page's title and draws every diagram, in the light and the
-dark scheme, to check that it is legible. That pass also runs once per test run;
-each test then checks one thing it saw.
+The site is built once per test run, however many xdist workers share the run,
+and so is one pass of a browser over it (tests/site_pass.py): every page loads
+in Debian's Chromium, each in a tab of its own, and every request each page
+makes is recorded. The same pass searches the site for every page's title and
+draws every diagram in the light and the dark scheme. Each test below then
+checks one thing the pass saw.
 """
 
-import fcntl
-import functools
-import http.server
 import importlib.util
-import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-import threading
-import time
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 import urllib3
 
-from tests.browser import (
-    POLL_MS,
-    QUIET,
-    TIMEOUT_MS,
-    Tab,
-    Tabs,
-    ms_left,
-    script,
-    search_results,
-    type_search,
-)
 from tests.docs_tree import DOCS, ROOT, diagrams, fences, pages
+from tests.site_pass import (
+    DIAGRAM_PAGES,
+    LATE_FROM_THE_PAGE,
+    LATE_FROM_THE_WORKER,
+    SCHEMES,
+    browser_pass,
+    built_site,
+    nav_pages,
+    run_folder,
+    url_of,
+)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def once_per_run(
-    tmp_path_factory: pytest.TempPathFactory, name: str, compute: Callable[[Path], Any]
-) -> tuple[Any, Path]:
-    """`compute(folder)` once per test run, and its result: anything JSON can hold.
-
-    With xdist, every worker is a process with its own session fixtures. The
-    first worker to get here computes, in a folder all workers of this run
-    share; the others wait for the lock, then read what it saved.
-    """
-    root = tmp_path_factory.getbasetemp()
-    if "PYTEST_XDIST_WORKER" in os.environ:
-        root = root.parent  # this run's folder, above each worker's own
-    folder, saved = root / name, root / f"{name}.json"
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not saved.exists():
-            folder.mkdir(exist_ok=True)  # a worker that failed may have left it
-            saved.write_text(json.dumps(compute(folder)), encoding="utf-8")
-        return json.loads(saved.read_text(encoding="utf-8")), folder
-
-
-def strict_build(site: Path) -> dict[str, Any]:
-    """`mkdocs build --strict` into `site`: its exit status and what it printed."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    return {"returncode": result.returncode, "stderr": result.stderr}
+MERMAID_JS = "assets/javascripts/mermaid.min.js"
 
 
 @pytest.fixture(scope="session")
 def build(tmp_path_factory):
     """The strict build's result, and the folder it built the site in."""
-    return once_per_run(tmp_path_factory, "site", strict_build)
+    return built_site(run_folder(tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
@@ -106,24 +47,19 @@ def site(build):
     return folder
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass  # one line per file served would only bury a failure's output
+# The pass runs in the set-up of the first test that needs it, or waits there
+# for the one started early: on a busy machine, that can take most of the
+# minute pytest-timeout gives a test. A guard against hangs, not an expectation.
+uses_the_browser_pass = pytest.mark.timeout(180)
 
 
-@contextmanager
-def served(site: Path) -> Iterator[str]:
-    """Serve the built site on a free loopback port; its URL."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+@pytest.fixture(scope="session")
+def site_in_browser(site, tmp_path_factory):
+    """What the browser saw: see tests/site_pass.py."""
+    seen = browser_pass(run_folder(tmp_path_factory), site)
+    if "failed" in seen:
+        pytest.fail(f"the browser pass failed:\n{seen['failed']}", pytrace=False)
+    return seen
 
 
 def test_config_keeps_the_site_offline_strict_and_live():
@@ -210,198 +146,6 @@ def test_built_html_and_css_fetch_nothing_from_other_hosts(site):
                     continue
                 offenders.append(f"{path.relative_to(site)}: {target}")
     assert not offenders, "\n".join(offenders)
-
-
-@contextmanager
-def chromium():
-    """Debian's Chromium, headless, closed on exit."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "the browser test needs Debian's chromium: `make test` installs it "
-            "(as root), or run `apt-get install chromium`",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, timeout=30_000
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def built_pages(site: Path) -> list[str]:
-    pages = [
-        path.relative_to(site).as_posix().removesuffix("index.html")
-        for path in site.rglob("index.html")
-    ]
-    return sorted([*pages, "404.html"])
-
-
-def url_of(page: Path) -> str:
-    """A page's path on the site: docs/a.md is a/, docs/index.md the root."""
-    relative = page.relative_to(DOCS).with_suffix("")
-    if relative.name == "index":
-        relative = relative.parent
-    return "" if relative == Path() else f"{relative.as_posix()}/"
-
-
-def nav_pages() -> list[Path]:
-    """Every page in the nav, in order."""
-    from mkdocs.config import load_config
-
-    found = []
-
-    def walk(items):
-        for item in items:
-            for target in item.values():
-                if isinstance(target, list):
-                    walk(target)
-                else:
-                    found.append(DOCS / target)
-
-    walk(load_config(str(ROOT / "mkdocs.yml"))["nav"])
-    return found
-
-
-def title_of(page: Path) -> str:
-    """What a reader would type to find a page: its own heading."""
-    lines = page.read_text(encoding="utf-8").splitlines()
-    return next(line[2:] for line in lines if line.startswith("# "))
-
-
-# The diagrams: ```mermaid blocks, drawn by the site's own copy of mermaid.
-
-MERMAID_JS = "assets/javascripts/mermaid.min.js"
-# Each page with a diagram, and the diagram snippets it includes.
-DIAGRAM_PAGES = {page: diagrams(page) for page in pages() if diagrams(page)}
-SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme: Material's
-
-# The canary's requests, made after everything else. Another host on loopback:
-# refused at once, and nothing leaves this machine.
-LATE_FROM_THE_PAGE = "http://127.0.0.2:9/from-the-page"
-LATE_FROM_THE_WORKER = "http://127.0.0.2:9/from-the-worker"
-
-
-def what_was_drawn(tab: Tab, expected: int, deadline: float) -> dict[str, Any]:
-    """What the browser drew on a diagram page (tests/browser/inspect_diagrams.js)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    # On failure, the tests report what was drawn and what went wrong.
-    with suppress(PlaywrightTimeoutError):
-        tab.page.wait_for_function(
-            script("diagrams_drawn"),
-            arg=expected,
-            polling=POLL_MS,
-            timeout=ms_left(deadline),
-        )
-    tab.page.evaluate(script("show_every_diagram"))
-    return tab.page.evaluate(script("inspect_diagrams"))
-
-
-def visit_the_site(site: Path) -> dict[str, Any]:
-    """One pass of the browser over the whole site: what every test below checks.
-
-    Every page loads at the same time, each in a tab of its own, and stays open
-    until the network of every tab has settled; only then are requests read.
-    """
-    with (
-        served(site) as site_url,
-        chromium() as browser,
-        Tabs(browser, site_url) as tabs,
-    ):
-        # A reader who chose no scheme gets the one their system prefers: light.
-        readers = {path: tabs.open(path) for path in built_pages(site)}
-        # The diagram pages once more, for a system that prefers the dark scheme.
-        dark = {
-            source: tabs.open(url_of(source), scheme="dark") for source in DIAGRAM_PAGES
-        }
-        # The canary's page: the cheapest one with Material's search worker.
-        canary = tabs.open("404.html")
-        for tab in tabs.opened:
-            tab.page.wait_for_load_state("load")
-
-        # Each diagram in each scheme, before any toggle: see inspect_diagrams.js.
-        deadline = time.monotonic() + TIMEOUT_MS / 1000
-        drawings = [
-            {
-                "page": source.relative_to(ROOT).as_posix(),
-                "prefers": scheme,
-                **what_was_drawn(tab, len(DIAGRAM_PAGES[source]), deadline),
-                "tab": tab,
-            }
-            for source in DIAGRAM_PAGES
-            for scheme, tab in [
-                ("light", readers[url_of(source)]),
-                ("dark", dark[source]),
-            ]
-        ]
-
-        # On every page, the other scheme (the toggle must not fetch anything
-        # either); then every page in the nav searches for its own title. The
-        # searches run while the next tabs toggle; their results are read after.
-        titles = {url_of(page): title_of(page) for page in nav_pages()}
-        schemes = {}
-        for path, tab in readers.items():
-            schemes[path] = tab.toggle_scheme()
-            if path in titles:
-                type_search(tab.page, titles[path])
-        deadline = time.monotonic() + TIMEOUT_MS / 1000
-        found = {path: search_results(readers[path].page, deadline) for path in titles}
-
-        # The canary: requests from a page and from its worker, made late:
-        # half the quiet window after the last thing done to any tab.
-        (search_worker,) = canary.page.workers
-        later_ms = QUIET * 1000 / 2
-        canary.page.evaluate(script("fetch_later"), [LATE_FROM_THE_PAGE, later_ms])
-        search_worker.evaluate(script("fetch_later"), [LATE_FROM_THE_WORKER, later_ms])
-
-        unsettled = tabs.settle()
-        # What each tab recorded until now: closing the tabs must not add to it.
-        for drawing in drawings:
-            drawing["errors"] += drawing.pop("tab").errors
-        return {
-            "site_url": site_url,
-            "pages": {
-                path: {"requests": list(tab.requests), "schemes": schemes[path]}
-                for path, tab in readers.items()
-            },
-            "search": {
-                path: {"title": title, "found": found[path]}
-                for path, title in titles.items()
-            },
-            "diagrams": drawings,
-            "dark_tabs": {
-                url_of(source): list(tab.requests) for source, tab in dark.items()
-            },
-            "canary": list(canary.requests),
-            "unsettled": unsettled,
-        }
-
-
-# The pass runs in the set-up of the first test that needs it, and any other
-# xdist worker waits there for it: on a busy machine, that can take most of the
-# minute pytest-timeout gives a test. A guard against hangs, not an expectation.
-uses_the_browser_pass = pytest.mark.timeout(180)
-
-
-@pytest.fixture(scope="session")
-def site_in_browser(site, tmp_path_factory):
-    """What the browser saw: the pass above, once per test run."""
-
-    def visit(_folder):
-        try:
-            return visit_the_site(site)
-        except Exception:  # saved as well: another worker must not try again
-            return {"failed": traceback.format_exc()}
-
-    seen, _ = once_per_run(tmp_path_factory, "browser", visit)
-    if "failed" in seen:
-        pytest.fail(f"the browser pass failed:\n{seen['failed']}", pytrace=False)
-    return seen
 
 
 def elsewhere(urls: list[str], site_url: str) -> list[str]:
