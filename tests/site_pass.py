@@ -230,8 +230,9 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         }
         # The canary's page: the cheapest one with Material's search worker.
         canary = tabs.open("404.html")
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
         for tab in tabs.opened:
-            tab.page.wait_for_load_state("load")
+            tab.page.wait_for_load_state("load", timeout=ms_left(deadline))
 
         # Each diagram in each scheme, before any toggle: see inspect_diagrams.js.
         deadline = time.monotonic() + TIMEOUT_MS / 1000

@@ -20,10 +20,11 @@ SCRIPTS = Path(__file__).parent
 # Like Playwright's "networkidle": the network counts as done once nothing has
 # been in flight for this long. Waited once, for every open tab at the same time.
 QUIET = 0.5  # seconds
-# Safety nets, not expectations: how long a step may take before it counts as
-# failed (a page that never loads, a search that never answers). Each phase of
-# the pass waits on every tab at once, so this is per phase, not per tab.
-TIMEOUT_MS = 15_000
+# A safety net, not an expectation: how long a step may take before it counts
+# as failed (a page that never loads, a search that never answers). Generous,
+# so that a busy machine does not fail a test; the pass waits on all its tabs
+# at once, so this is per phase (load, draw, search, settle), not per tab.
+TIMEOUT_MS = 30_000
 # How often to re-check a condition in a page. Playwright's default, once per
 # animation frame, is about once a second in a tab that is not in front.
 POLL_MS = 50
@@ -90,6 +91,8 @@ class Tabs(contextlib.ExitStack):
 
         `scheme` is the colour scheme the reader's system prefers. Tabs with the
         same one share a browser context: a context costs far more than a tab.
+        Every page opens its shadow roots (open_shadow_roots.js), so that the
+        diagram checks can look inside; nothing else about the page changes.
         """
         if scheme not in self.contexts:
             context = self.browser.new_context(color_scheme=scheme)
