@@ -10,16 +10,22 @@
 
 Each lab listens on a free port (``--port 0``) and logs to a file under the
 test's temporary directory; the tail of that log is part of every error.
+
+The site's build and browser pass take longer than anything else: when the run
+has a test that needs them, they start with the session, in the background
+(``tests/site_pass.py``), and run while the other tests do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 
 from lab.process import LabProcess
+from tests import site_pass
 
 
 def _stop_all(labs: list[LabProcess]) -> None:
@@ -28,6 +34,16 @@ def _stop_all(labs: list[LabProcess]) -> None:
         lab.stop()
     if problems := [p for lab in labs if (p := lab.problem())]:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_pass_started_early(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    items = request.session.items
+    needed = any("site_in_browser" in item.fixturenames for item in items)
+    with site_pass.started_early(tmp_path_factory) if needed else nullcontext():
+        yield
 
 
 @pytest.fixture(scope="session")

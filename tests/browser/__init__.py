@@ -1,0 +1,158 @@
+"""The browser side of the site tests: tabs that record what they fetch.
+
+The scripts the tests run inside pages live next to this file as .js files,
+each commented; `script(name)` reads one. Each tab records its own requests,
+its workers' included, so every request is the request of exactly one page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, Request
+
+SCRIPTS = Path(__file__).parent
+# Like Playwright's "networkidle": the network counts as done once nothing has
+# been in flight for this long. Waited once, for every open tab at the same time.
+QUIET = 0.5  # seconds
+# A safety net, not an expectation: how long a step may take before it counts
+# as failed (a page that never loads, a search that never answers). Generous,
+# so that a busy machine does not fail a test; the pass waits on all its tabs
+# at once, so this is per phase (load, draw, search, settle), not per tab.
+TIMEOUT_MS = 30_000
+# How often to re-check a condition in a page. Playwright's default, once per
+# animation frame, is about once a second in a tab that is not in front.
+POLL_MS = 50
+
+
+@functools.cache
+def script(name: str) -> str:
+    """The text of tests/browser/<name>.js."""
+    return (SCRIPTS / f"{name}.js").read_text(encoding="utf-8")
+
+
+class Tab:
+    """One page of the site in a tab, and every request it made.
+
+    Requests from the page's workers (the search index) count as the page's:
+    Playwright reports them on the page, and the canary test checks that.
+    """
+
+    def __init__(self, page: Page, path: str) -> None:
+        self.page = page
+        self.path = path
+        self.requests: list[str] = []
+        self.errors: list[str] = []  # uncaught exceptions in the page
+        self.in_flight: set[Request] = set()
+        self.last_activity = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _started(self, request: Request) -> None:
+        self.requests.append(request.url)
+        self.in_flight.add(request)
+        self.last_activity = time.monotonic()
+
+    def _ended(self, request: Request) -> None:
+        self.in_flight.discard(request)
+        self.last_activity = time.monotonic()
+
+    def toggle_scheme(self) -> list[str]:
+        """Click the colour scheme toggle; the scheme drawn before and after.
+
+        The tab comes to the front first, as for a reader: only the front tab
+        gets animation frames, and a click waits for two.
+        """
+        self.page.bring_to_front()
+        before = self.page.evaluate(script("drawn_scheme"))
+        self.page.locator("label[for^='__palette_']:visible").first.click()
+        return [before, self.page.evaluate(script("drawn_scheme"))]
+
+
+class Tabs(contextlib.ExitStack):
+    """Tabs on the served site; leaving the `with` block closes every one."""
+
+    def __init__(self, browser: Browser, site_url: str) -> None:
+        super().__init__()
+        self.browser = browser
+        self.site_url = site_url
+        self.contexts: dict[str, BrowserContext] = {}
+        self.opened: list[Tab] = []
+
+    def open(self, path: str, *, scheme: str = "light") -> Tab:
+        """Start loading `path` in a new tab and return at once.
+
+        `scheme` is the colour scheme the reader's system prefers. Tabs with the
+        same one share a browser context: a context costs far more than a tab.
+        Every page opens its shadow roots (open_shadow_roots.js), so that the
+        diagram checks can look inside; nothing else about the page changes.
+        """
+        if scheme not in self.contexts:
+            context = self.browser.new_context(color_scheme=scheme)
+            self.callback(context.close)
+            context.set_default_timeout(TIMEOUT_MS)
+            context.add_init_script(script("open_shadow_roots"))
+            self.contexts[scheme] = context
+        tab = Tab(self.contexts[scheme].new_page(), path)
+        self.opened.append(tab)
+        # Only until the server answers: the page loads while the next tab opens.
+        tab.page.goto(self.site_url + path, wait_until="commit")
+        return tab
+
+    def settle(self) -> list[str]:
+        """Watch every open tab until its network has been quiet for QUIET.
+
+        The watch starts now, whatever came before, so a request that a page
+        (or its worker) makes shortly after the last thing done to it is still
+        recorded. Tabs stay open until the `with` block ends. Returns what is
+        still in flight when TIMEOUT_MS runs out: nothing, normally.
+        """
+        quiet_since = time.monotonic()
+        deadline = quiet_since + TIMEOUT_MS / 1000
+        while True:
+            in_flight = [
+                request.url for tab in self.opened for request in tab.in_flight
+            ]
+            last = max([quiet_since, *(tab.last_activity for tab in self.opened)])
+            quiet_for = time.monotonic() - last
+            if (not in_flight and quiet_for >= QUIET) or time.monotonic() > deadline:
+                return in_flight
+            # Any tab's wait lets Playwright report every tab's requests meanwhile.
+            self.opened[0].page.wait_for_timeout(1000 * max(QUIET - quiet_for, 0.05))
+
+
+def ms_left(deadline: float) -> float:
+    """Milliseconds until `deadline` (a time.monotonic() value); at least 1."""
+    return max(1000 * (deadline - time.monotonic()), 1)
+
+
+def type_search(page: Page, query: str) -> None:
+    """Search the site as a reader does: "/" opens search, then type the query.
+
+    Material searches on each key released, for what the field holds then. All
+    keys but the last would only search for what is not yet the query: fill
+    those in at once, then press the last key.
+    """
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").fill(query[:-1])
+    page.keyboard.type(query[-1])
+
+
+def search_results(page: Page, deadline: float) -> list[str] | None:
+    """The paths the search results link to, or None if none came by `deadline`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.locator(".md-search-result__item").first.wait_for(
+            timeout=ms_left(deadline)
+        )
+    except PlaywrightTimeoutError:
+        return None
+    return page.evaluate(script("search_results"))
