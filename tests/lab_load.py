@@ -55,9 +55,20 @@ class Memory:
         return cls(rss=fields["VmRSS"], peak=fields["VmHWM"])
 
 
-def connect(url: str) -> socket.socket:
+def connect(url: str, receive_buffer: int | None = None) -> socket.socket:
+    """A connection to the lab; a small receive buffer, set before connecting,
+    keeps the window small, so the lab's writes stall after a few KiB."""
     parts = urlsplit(url)
-    return socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.settimeout(TIMEOUT)
+    if receive_buffer is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    try:
+        sock.connect((parts.hostname, parts.port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def request(path: str, *headers: str) -> bytes:
@@ -91,9 +102,7 @@ def non_reading(url: str, clients: int) -> Iterator[list[socket.socket]]:
     with ExitStack() as stack:
         socks = []
         for _ in range(clients):
-            sock = stack.enter_context(connect(url))
-            # A small receive buffer: the lab's writes stall sooner.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock = stack.enter_context(connect(url, receive_buffer=4096))
             sock.sendall(request(STREAM))
             socks.append(sock)
         yield socks

@@ -6,37 +6,51 @@ address, and bad arguments, a bad LAB_URL or a port in use: exit 2, one line.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import signal
 import subprocess
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from lab.__main__ import main as lab_main
 from tests.rawhttp import TIMEOUT, RawClient, assert_still_serving, exchange, get
 
 if TYPE_CHECKING:
     from tests.rawhttp import StartLab
 
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def run_lab_cli(
     *args: str, lab_url: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m lab`` expecting it to exit (it is killed after 10 s)."""
+    """Run ``python -m lab``'s main() in this process, expecting it to exit.
+
+    Only for arguments it refuses: it then exits before it serves anything,
+    and a subprocess would cost a second of start-up per case. The signal and
+    start-up tests run the real ``python -m lab``.
+    """
     env = {k: v for k, v in os.environ.items() if k != "LAB_URL"}
     if lab_url is not None:
         env["LAB_URL"] = lab_url
-    command = [sys.executable, "-m", "lab", *args]
-    return subprocess.run(
-        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=10
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ, env, clear=True),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+        pytest.raises(SystemExit) as exited,
+    ):
+        lab_main([*args])
+    code = exited.value.code if isinstance(exited.value.code, int) else 1
+    return subprocess.CompletedProcess(
+        ["python", "-m", "lab", *args], code, stdout.getvalue(), stderr.getvalue()
     )
 
 
