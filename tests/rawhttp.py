@@ -79,7 +79,11 @@ class RawClient:
     def _receive(self) -> None:
         data = self.sock.recv(65536)
         if not data:
-            raise AssertionError(f"closed by the lab; received {self.pending!r}")
+            got = self.pending
+            shown = (
+                f"{got[:80]!r}... ({len(got)} bytes)" if len(got) > 80 else repr(got)
+            )
+            raise AssertionError(f"closed by the lab; received {shown}")
         self.pending += data
 
     def _take(self, size: int) -> bytes:

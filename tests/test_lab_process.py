@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from tests.rawhttp import StartLab
 
 
-
-
 def run_lab_cli(
     *args: str, lab_url: str | None = None
 ) -> subprocess.CompletedProcess[str]:
