@@ -12,7 +12,7 @@ class DeadlineExceeded(requests.Timeout):
     """The response did not arrive in full before the deadline."""
 
 
-def download(session, url, deadline, read_timeout=0.5):
+def download(session, url, deadline, read_timeout=2):
     """The body of url, or DeadlineExceeded once deadline seconds are up."""
     give_up_at = time.monotonic() + deadline
     timeout = (3.05, read_timeout)
