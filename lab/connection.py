@@ -136,15 +136,15 @@ class Connection:
     async def _watch_client(self) -> str:
         """Return once the client closes or resets the connection, saying which.
 
-        What it sends meanwhile is kept for the next request, up to
-        MAX_PIPELINED bytes. Beyond that it is thrown away, and the connection
-        closes after this answer.
+        What it sends meanwhile is kept for the next requests, up to
+        MAX_PIPELINED bytes. Beyond that none of it will be answered: it is
+        all thrown away, and the connection closes after this answer.
         """
         buffer = self.incoming.buffer
         try:
             while await self.incoming.receive(None):
                 if len(buffer) > MAX_PIPELINED:
-                    del buffer[MAX_PIPELINED:]
+                    buffer.clear()
                     self.overflowed = True
         except OSError:
             return "reset by client while waiting"
