@@ -28,6 +28,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import parse_qsl, unquote
 
 from lab.wire import Response
@@ -59,17 +60,21 @@ class Route:
     control: bool  # not counted in /stats
     query: dict[str, str | None]  # the query parameters it takes, defaults
 
-    @property
+    @cached_property
     def segments(self) -> list[str]:
         return self.pattern.split("/")[1:]
+
+    @cached_property
+    def allowed(self) -> tuple[str, ...] | None:
+        """The methods it answers (GET brings HEAD); None: any method."""
+        if self.methods is None or "GET" not in self.methods:
+            return self.methods
+        return (*self.methods, "HEAD")
 
     @property
     def allow(self) -> str | None:
         """The Allow header of a 405: None if any method is allowed."""
-        if self.methods is None:
-            return None
-        with_head = [*self.methods, "HEAD"] if "GET" in self.methods else self.methods
-        return ", ".join(with_head)
+        return None if self.allowed is None else ", ".join(self.allowed)
 
     @property
     def description(self) -> str:
@@ -103,8 +108,7 @@ class Route:
         return params
 
     def allows(self, method: str) -> bool:
-        allow = self.allow
-        return allow is None or method in allow.split(", ")
+        return self.allowed is None or method in self.allowed
 
     def arguments(
         self, path_params: dict[str, str], query: str

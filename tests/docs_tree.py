@@ -153,3 +153,26 @@ def load_hooks():
     hooks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hooks)
     return hooks
+
+
+def nav() -> list:
+    """The `nav` of mkdocs.yml, as MkDocs reads it."""
+    from mkdocs.config import load_config
+
+    return load_config(str(ROOT / "mkdocs.yml"))["nav"]
+
+
+def nav_pages() -> list[Path]:
+    """Every page in the nav, in order."""
+    found = []
+
+    def walk(items):
+        for item in items:
+            for target in item.values():
+                if isinstance(target, list):
+                    walk(target)
+                else:
+                    found.append(DOCS / target)
+
+    walk(nav())
+    return found

@@ -32,8 +32,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from lab.process import LabProcess
+from tests.rawhttp import TIMEOUT, get
 
-TIMEOUT = 5.0  # every socket operation
 STREAM = "/stream/104857600?chunk=1048576"  # 100 MiB in 1 MiB chunks
 KEY_SIZE = 16 * 1024 - 200  # a /flaky key that still fits the 16 KiB head limit
 
@@ -71,15 +71,10 @@ def connect(url: str, receive_buffer: int | None = None) -> socket.socket:
     return sock
 
 
-def request(path: str, *headers: str) -> bytes:
-    lines = [f"GET {path} HTTP/1.1", "Host: lab", *headers, "", ""]
-    return "\r\n".join(lines).encode()
-
-
 def status_of(url: str, path: str = "/") -> int:
     """The status a fresh client gets for `path` (503 when the lab is full)."""
     with connect(url) as sock:
-        sock.sendall(request(path, "Connection: close"))
+        sock.sendall(get(path, "Connection: close"))
         head = b""
         while b"\r\n" not in head:
             data = sock.recv(4096)
@@ -93,7 +88,7 @@ def departing(url: str, clients: int, path: str) -> None:
     """`clients` connections each ask for `path`, then close at once."""
     for _ in range(clients):
         with connect(url) as sock:
-            sock.sendall(request(path))
+            sock.sendall(get(path))
 
 
 @contextmanager
@@ -103,7 +98,7 @@ def non_reading(url: str, clients: int) -> Iterator[list[socket.socket]]:
         socks = []
         for _ in range(clients):
             sock = stack.enter_context(connect(url, receive_buffer=4096))
-            sock.sendall(request(STREAM))
+            sock.sendall(get(STREAM))
             socks.append(sock)
         yield socks
 
@@ -115,7 +110,7 @@ def flaky_keys(url: str, keys: int, key_size: int = KEY_SIZE) -> list[int]:
         reader = sock.makefile("rb")
         for number in range(keys):
             key = f"{number:08d}".ljust(key_size, "k")
-            sock.sendall(request(f"/flaky/{key}/0"))
+            sock.sendall(get(f"/flaky/{key}/0"))
             status_line = reader.readline()
             statuses.append(int(status_line.split()[1]))
             length = 0

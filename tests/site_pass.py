@@ -40,7 +40,7 @@ from tests.browser import (
     search_results,
     type_search,
 )
-from tests.docs_tree import DOCS, ROOT, diagrams, pages
+from tests.docs_tree import DOCS, ROOT, diagrams, nav_pages, pages
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -157,24 +157,6 @@ def url_of(page: Path) -> str:
     if relative.name == "index":
         relative = relative.parent
     return "" if relative == Path() else f"{relative.as_posix()}/"
-
-
-def nav_pages() -> list[Path]:
-    """Every page in the nav, in order."""
-    from mkdocs.config import load_config
-
-    found = []
-
-    def walk(items):
-        for item in items:
-            for target in item.values():
-                if isinstance(target, list):
-                    walk(target)
-                else:
-                    found.append(DOCS / target)
-
-    walk(load_config(str(ROOT / "mkdocs.yml"))["nav"])
-    return found
 
 
 def title_of(page: Path) -> str:

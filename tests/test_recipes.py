@@ -24,8 +24,8 @@ from lab.process import LabProcess
 from lab.registry import ROUTES
 from tests.docs_tree import (
     DOCS,
-    ROOT,
     fences,
+    nav,
     recipe_snippets,
     runnable_snippets,
     snippet_id,
@@ -114,10 +114,7 @@ def test_a_recipe_needs_no_lab(recipe: Path) -> None:
 
 def how_it_works_pages() -> list[Path]:
     """The chapters under "How it works" in the nav, and the recipes page."""
-    from mkdocs.config import load_config
-
-    nav = load_config(str(ROOT / "mkdocs.yml"))["nav"]
-    (chapters,) = [item["How it works"] for item in nav if "How it works" in item]
+    (chapters,) = [item["How it works"] for item in nav() if "How it works" in item]
     return [DOCS / "recipes.md"] + [DOCS / next(iter(c.values())) for c in chapters]
 
 

@@ -8,7 +8,6 @@ draws every diagram in the light and the dark scheme. Each test below then
 checks one thing the pass saw.
 """
 
-import importlib.util
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +16,15 @@ import pytest
 import requests
 import urllib3
 
-from tests.docs_tree import DOCS, ROOT, diagrams, fences, pages
+from tests.docs_tree import (
+    DOCS,
+    ROOT,
+    diagrams,
+    fences,
+    load_hooks,
+    nav_pages,
+    pages,
+)
 from tests.site_pass import (
     DIAGRAM_PAGES,
     LATE_FROM_THE_PAGE,
@@ -25,7 +32,6 @@ from tests.site_pass import (
     SCHEMES,
     browser_pass,
     built_site,
-    nav_pages,
     run_folder,
     url_of,
 )
@@ -274,9 +280,7 @@ def test_search_works_on_a_diagram_page(site_in_browser):
 
 
 def test_a_diagram_without_mermaid_installed_fails_the_build(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("hooks", ROOT / "overrides/hooks.py")
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
+    hooks = load_hooks()
     page = type("Page", (), {"file": type("File", (), {"src_uri": "a.md"})})
     diagram = '<pre class="mermaid"><code>graph LR</code></pre>'
     assert hooks.on_page_content(diagram, page=page) == diagram
