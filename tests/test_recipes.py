@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from pytest_examples import EvalExample
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.util import Timeout
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util import Retry, Timeout
 
 import lab.routes  # noqa: F401  (registers the lab's routes)
 from lab import DEFAULT_URL
@@ -24,6 +25,7 @@ from lab.process import LabProcess
 from lab.registry import ROUTES
 from tests.docs_tree import (
     DOCS,
+    SNIPPETS,
     fences,
     nav,
     recipe_snippets,
@@ -140,3 +142,29 @@ def test_an_adapter_mounted_on_http_is_mounted_on_https_too(snippet: Path) -> No
     source = snippet.read_text(encoding="utf-8")
     if MOUNTS_HTTP.search(source):
         assert MOUNTS_HTTPS.search(source), f"{snippet_id(snippet)}: mount https://"
+
+
+def test_the_recipes_page_quotes_the_factory_s_own_numbers() -> None:
+    """The worst case on the page is worked out from the factory recipe itself."""
+    recipe = SNIPPETS / "recipes/00_recipe_a_session_factory.py"
+    tree = ast.parse(recipe.read_text(encoding="utf-8"))
+    tree.body = [node for node in tree.body if not isinstance(node, ast.With)]
+    definitions: dict = {}
+    exec(compile(tree, str(recipe), "exec"), definitions)  # no request is sent
+    with definitions["make_session"]() as session:
+        adapter = session.get_adapter("https://example.invalid/")
+    retry, read_timeout = adapter.max_retries, adapter.timeout[1]
+    backoffs = []
+    for _ in range(retry.total):
+        retry = retry.increment("GET", "/", error=ReadTimeoutError(None, "/", ""))
+        backoffs.append(retry.get_backoff_time())
+    attempts = len(backoffs) + 1
+    worst = attempts * read_timeout + sum(backoffs)
+
+    page = " ".join((DOCS / "recipes.md").read_text(encoding="utf-8").split())
+    waits = ", ".join(f"{b:g}" for b in backoffs[:-1]) + f" and {backoffs[-1]:g}"
+    assert f"makes {attempts} attempts of {read_timeout:g} s each" in page
+    assert f"with {waits} s of backoff" in page
+    assert round(worst / 60) == 2 and "about two minutes" in page, worst
+    assert Retry.DEFAULT_RETRY_AFTER_MAX == 6 * 3600
+    assert "six hours by default" in page
