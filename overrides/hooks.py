@@ -3,8 +3,9 @@
 - The footer of every page names the Python, requests and urllib3 versions the
   site was built with. They are read from the running environment: the same
   pinned virtual environment the test suite verifies every snippet in.
-- A code block that includes a snippet gets the snippet's path as its title,
-  so readers know which file to run. Pages never repeat the path by hand.
+- A code block that includes a snippet gets a caption: the one command that
+  runs the snippet, its path included, so readers know which file to run and
+  how. Pages never repeat the path by hand.
 - Links into the requests and urllib3 sources are written against `main` and
   rendered against the tag of the installed version: the source a link shows
   is the source the outputs were verified with.
@@ -13,7 +14,7 @@
 - A page that shows a proof (a snippet that imports the lab) gets a short,
   collapsed note on how to read it, where its proofs begin: made from one
   template, overrides/proof-note.md, and the docstrings of the lab's helpers.
-  Search leaves it out, and the code blocks' titles too, so neither crowds a
+  Search leaves it out, and the code blocks' captions too, so neither crowds a
   page's own text from the results.
 - Diagrams are drawn by a copy of mermaid the site serves itself, pinned in
   package-lock.json and installed by `npm ci` (the Makefile runs it). The build
@@ -167,12 +168,34 @@ def on_page_markdown(markdown, config, **_):
     )
 
 
-def on_page_content(html, page, **_):
-    # Search leaves out the proof note and the code blocks' titles (their
-    # paths): the same text on every page would crowd out each page's words.
-    html = html.replace(
-        '<span class="filename">', '<span class="filename" data-search-exclude>'
+# A code block's title, as pymdownx renders it: the snippet's path.
+BLOCK_TITLE = re.compile(r'<span class="filename">(?P<path>snippets/[^<]+)</span>')
+# The one command that runs a snippet of each kind, from a clone of the guide.
+RUN_COMMANDS = {
+    ".py": ("make run SNIPPET=", "Runs this script against a lab of its own"),
+    ".console": ("make check SNIPPET=", "Replays this transcript, as the tests do"),
+}
+
+
+def caption(title: re.Match) -> str:
+    """A block's title as a caption: the command that runs its snippet.
+
+    Search leaves it out: the same words on every page would crowd out the
+    page's own text from the results.
+    """
+    path = title["path"]
+    if Path(path).suffix not in RUN_COMMANDS:
+        raise PluginError(f"{path}: no command runs a snippet of this kind")
+    command, what = RUN_COMMANDS[Path(path).suffix]
+    return (
+        f'<span class="filename" data-search-exclude title="{what}, from a clone'
+        f' of this guide"><span class="run-command">{command}</span>{path}</span>'
     )
+
+
+def on_page_content(html, page, **_):
+    html = BLOCK_TITLE.sub(caption, html)
+    # Search leaves out the proof note, too.
     html = html.replace(
         f'<details class="info">\n<summary>{NOTE_TITLE}</summary>',
         f'<details class="info" data-search-exclude>\n<summary>{NOTE_TITLE}</summary>',

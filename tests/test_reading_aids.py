@@ -72,8 +72,30 @@ def test_search_leaves_the_note_out() -> None:
     assert re.search(r"<details [^>]*data-search-exclude", built), built[:200]
 
 
-def test_search_leaves_out_code_block_titles() -> None:
-    title = '<span class="filename">snippets/a/01_b.py</span>'
+def captioned(path: str) -> str:
+    title = f'<span class="filename">{path}</span>'
     page = type("Page", (), {"file": type("File", (), {"src_uri": "a.md"})})
-    built = HOOKS.on_page_content(f"<div>{title}<pre></pre></div>", page=page)
-    assert '<span class="filename" data-search-exclude>' in built
+    return HOOKS.on_page_content(f"<div>{title}<pre></pre></div>", page=page)
+
+
+@pytest.mark.parametrize(
+    ("path", "command"),
+    [
+        ("snippets/a/01_b.py", "make run SNIPPET="),
+        ("snippets/a/01_b.console", "make check SNIPPET="),
+    ],
+)
+def test_a_code_block_is_captioned_with_the_command_that_runs_it(path, command):
+    built = captioned(path)
+    assert f'<span class="run-command">{command}</span>{path}</span>' in built
+
+
+def test_search_leaves_out_code_block_captions() -> None:
+    assert '<span class="filename" data-search-exclude ' in captioned(
+        "snippets/a/01_b.py"
+    )
+
+
+def test_a_snippet_no_command_runs_stops_the_build() -> None:
+    with pytest.raises(HOOKS.PluginError, match="no command runs"):
+        captioned("snippets/a/01_b.txt")

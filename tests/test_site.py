@@ -94,22 +94,26 @@ def test_strict_build_passes(build):
     assert "WARNING" not in result["stderr"], result["stderr"]
 
 
-def test_every_code_block_renders_its_snippet_under_its_path(site):
+RUN_COMMANDS = load_hooks().RUN_COMMANDS
+
+
+def test_every_code_block_is_captioned_with_the_command_that_runs_it(site):
     for page in pages():
         built = site / page.relative_to(DOCS).with_suffix("") / "index.html"
         if page.name == "index.md":
             built = site / page.relative_to(DOCS).with_name("index.html")
-        titles = re.findall(
-            r'<span class="filename"[^>]*>([^<]+)</span>',
+        captions = re.findall(
+            r'<span class="filename"[^>]*><span class="run-command">([^<]*)</span>'
+            r"([^<]+)</span>",
             built.read_text(encoding="utf-8"),
         )
-        # Diagrams are drawn, not shown as code: they get no title.
-        included = [
-            fence.include
+        # Diagrams are drawn, not shown as code: they get no caption.
+        expected = [
+            (RUN_COMMANDS[Path(fence.include).suffix][0], fence.include)
             for fence in fences(page)
             if fence.include not in diagrams(page)
         ]
-        assert titles == included, f"{page.name}: rendered {titles}"
+        assert captions == expected, f"{page.name}: rendered {captions}"
 
 
 def test_every_page_names_the_versions_it_was_verified_with(site):
