@@ -5,7 +5,8 @@
   pinned virtual environment the test suite verifies every snippet in.
 - A code block that includes a snippet gets a caption: the one command that
   runs the snippet, its path included, so readers know which file to run and
-  how. Pages never repeat the path by hand.
+  how. Pages never repeat the path by hand. The lines a snippet marks with a
+  `# <-` comment are highlighted: in a proof, the lines that matter.
 - Links into the requests and urllib3 sources are written against `main` and
   rendered against the tag of the installed version: the source a link shows
   is the source the outputs were verified with.
@@ -161,10 +162,27 @@ def on_page_markdown(markdown, config, **_):
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     markdown = with_proof_note(markdown)
-    return BARE_INCLUDE.sub(
-        r'\g<indent>\g<fence>\g<language> title="\g<path>"\n'
-        r'\g<indent>--8<-- "\g<path>"',
-        markdown,
+    return BARE_INCLUDE.sub(titled, markdown)
+
+
+# A line of a snippet that the reader should see first ends with this comment.
+MARKED_LINE = re.compile(r"#\s<-(?:\s|$)")
+
+
+def marked_lines(snippet: Path) -> list[int]:
+    """The numbers of a snippet's lines marked `# <-`, counted from 1."""
+    lines = snippet.read_text(encoding="utf-8").splitlines()
+    return [number for number, line in enumerate(lines, 1) if MARKED_LINE.search(line)]
+
+
+def titled(include: re.Match) -> str:
+    """The fence with its snippet's path as title, and its marked lines lit."""
+    path = include["path"]
+    lit = marked_lines(ROOT / path) if (ROOT / path).is_file() else []
+    hl_lines = f' hl_lines="{" ".join(map(str, lit))}"' if lit else ""
+    return (
+        f"{include['indent']}{include['fence']}{include['language']} "
+        f'title="{path}"{hl_lines}\n{include["indent"]}--8<-- "{path}"'
     )
 
 

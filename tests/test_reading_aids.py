@@ -13,7 +13,15 @@ import re
 import markdown
 import pytest
 
-from tests.docs_tree import ROOT, fences, load_hooks, pages
+from tests.docs_tree import (
+    ROOT,
+    fences,
+    load_hooks,
+    pages,
+    recipe_snippets,
+    runnable_snippets,
+    snippet_id,
+)
 
 HOOKS = load_hooks()
 
@@ -99,3 +107,30 @@ def test_search_leaves_out_code_block_captions() -> None:
 def test_a_snippet_no_command_runs_stops_the_build() -> None:
     with pytest.raises(HOOKS.PluginError, match="no command runs"):
         captioned("snippets/a/01_b.txt")
+
+
+def proofs() -> list:
+    """Every Python snippet that imports the lab, except recipes."""
+    return [
+        snippet
+        for snippet in runnable_snippets()
+        if snippet not in recipe_snippets()
+        and HOOKS.IMPORTS_LAB.search(snippet.read_text("utf-8"))
+    ]
+
+
+@pytest.mark.parametrize("proof", proofs(), ids=snippet_id)
+def test_a_proof_marks_the_lines_that_matter(proof) -> None:
+    assert HOOKS.marked_lines(proof), (
+        f"{snippet_id(proof)}: end the lines that matter with a `# <-` comment "
+        "(`# <- why`), so the page highlights them"
+    )
+
+
+def test_marked_lines_are_highlighted(tmp_path) -> None:
+    snippet = tmp_path / "01_b.py"
+    snippet.write_text('"""Doc."""\n\nx = 1  # <- this\ny = 2  # <-\nz = "# <-x"\n')
+    include = HOOKS.BARE_INCLUDE.search(f'```python\n--8<-- "{snippet}"\n')
+    assert HOOKS.titled(include) == (
+        f'```python title="{snippet}" hl_lines="3 4"\n--8<-- "{snippet}"'
+    )

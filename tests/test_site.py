@@ -94,7 +94,8 @@ def test_strict_build_passes(build):
     assert "WARNING" not in result["stderr"], result["stderr"]
 
 
-RUN_COMMANDS = load_hooks().RUN_COMMANDS
+HOOKS = load_hooks()
+RUN_COMMANDS = HOOKS.RUN_COMMANDS
 
 
 def test_every_code_block_is_captioned_with_the_command_that_runs_it(site):
@@ -114,6 +115,20 @@ def test_every_code_block_is_captioned_with_the_command_that_runs_it(site):
             if fence.include not in diagrams(page)
         ]
         assert captions == expected, f"{page.name}: rendered {captions}"
+
+
+def test_the_lines_a_snippet_marks_are_lit_on_its_page(site):
+    for page in pages():
+        built = site / page.relative_to(DOCS).with_suffix("") / "index.html"
+        if page.name == "index.md":
+            built = site / page.relative_to(DOCS).with_name("index.html")
+        marked = sum(
+            len(HOOKS.marked_lines(ROOT / fence.include))
+            for fence in fences(page)
+            if fence.include and fence.include.endswith(".py")
+        )
+        lit = built.read_text(encoding="utf-8").count('<span class="hll">')
+        assert lit == marked, f"{page.name}: {lit} lines lit, {marked} marked"
 
 
 def test_every_page_names_the_versions_it_was_verified_with(site):

@@ -10,7 +10,7 @@ from lab import LAB_URL, lab_stats, reset_lab
 def second_request(method: str) -> str:
     reset_lab()
     with requests.Session() as session:
-        adapter = HTTPAdapter(max_retries=Retry(total=1))
+        adapter = HTTPAdapter(max_retries=Retry(total=1))  # <- one retry
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         url = f"{LAB_URL}/fin/2"  # request 2 of a connection is dropped
@@ -20,7 +20,7 @@ def second_request(method: str) -> str:
         except requests.ConnectionError as error:
             cause = error.__context__.__context__  # what http.client raised
             return f"{type(error).__name__}, after {type(cause).__name__}"
-    (earlier,) = response.raw.retries.history  # the one failed attempt
+    (earlier,) = response.raw.retries.history  # <- the one failed attempt
     # The retry is request 1 of its connection: a new one.
     request = response.headers["X-Lab-Connection-Request"]
     cause = type(earlier.error).__name__
