@@ -1,4 +1,4 @@
-"""pool_maxsize >= the threads that share a Session: no connection discarded."""
+"""pool_maxsize below, at and above the threads that share a Session."""
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -35,8 +35,9 @@ def three_rounds(pool_maxsize):
     return lab_stats(), full
 
 
-for pool_maxsize in (THREADS, THREADS - 1):
+for pool_maxsize in (THREADS - 1, THREADS, 2 * THREADS):  # below, at, above
     stats, full = three_rounds(pool_maxsize)
     print(f"pool_maxsize={pool_maxsize}:", stats, "warnings:", full)
-    #> pool_maxsize=4: {'connections': 4, 'requests': 12} warnings: 0
     #> pool_maxsize=3: {'connections': 6, 'requests': 12} warnings: 3
+    #> pool_maxsize=4: {'connections': 4, 'requests': 12} warnings: 0
+    #> pool_maxsize=8: {'connections': 4, 'requests': 12} warnings: 0
