@@ -19,7 +19,7 @@ def three_rounds(pool_maxsize):
     reset_lab()
     log.flush()
     with requests.Session() as session:
-        adapter = HTTPAdapter(pool_maxsize=pool_maxsize)
+        adapter = HTTPAdapter(pool_maxsize=pool_maxsize)  # <- 4, then 3
         session.mount("http://", adapter)
         session.mount("https://", adapter)
 
@@ -35,7 +35,7 @@ def three_rounds(pool_maxsize):
     return lab_stats(), full
 
 
-for pool_maxsize in (THREADS, THREADS - 1):
+for pool_maxsize in (THREADS, THREADS - 1):  # <- the threads, then one fewer
     stats, full = three_rounds(pool_maxsize)
     print(f"pool_maxsize={pool_maxsize}:", stats, "warnings:", full)
     #> pool_maxsize=4: {'connections': 4, 'requests': 12} warnings: 0
