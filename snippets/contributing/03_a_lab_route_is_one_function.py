@@ -6,8 +6,8 @@ from lab.routes import Exchange, json_response
 routes = Registry()  # lab/routes.py registers on the lab's own, with @route
 
 
-@routes.route("/teapot/{cups}", methods=("GET",))
-async def teapot(ex: Exchange, cups: str, *, spout: str = "left"):
+@routes.route("/teapot/{cups}", methods=("GET",))  # <- pattern and methods
+async def teapot(ex: Exchange, cups: str, *, spout: str = "left"):  # <-
     """Answers 418 for any number of cups. The first sentence is the summary."""
     return json_response(418, {"cups": cups, "spout": spout})
 

@@ -11,9 +11,9 @@ print(sorted(Retry.DEFAULT_ALLOWED_METHODS))
 #> ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'TRACE']
 
 reset_lab()  # forget earlier attempts at the lab's flaky endpoints
-retries = Retry(total=2, status_forcelist=[503])
+retries = Retry(total=2, status_forcelist=[503])  # <- retries you choose
 with requests.Session() as session:
-    session.mount("http://", HTTPAdapter(max_retries=retries))
+    session.mount("http://", HTTPAdapter(max_retries=retries))  # <- mounted
     session.mount("https://", HTTPAdapter(max_retries=retries))
 
     # Dropped unanswered on the first attempt, then answered.

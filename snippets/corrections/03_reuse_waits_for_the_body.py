@@ -9,7 +9,7 @@ def connections_for_three_requests(*, stream: bool) -> int:
     reset_lab()
     with requests.Session() as session:
         # stream=True returns as soon as the headers are in: the body is unread.
-        responses = [
+        responses = [  # <- three requests, none closed yet
             session.get(LAB_URL, stream=stream, timeout=5) for _ in range(3)
         ]
         connections = lab_stats()["connections"]

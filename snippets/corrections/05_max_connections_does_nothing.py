@@ -8,7 +8,7 @@ from lab import LAB_URL, lab_stats, reset_lab
 
 reset_lab()
 with requests.Session() as session:
-    session.max_connections = 2  # the article's advice
+    session.max_connections = 2  # <- the article's advice
 
     def fetch(_):
         # The lab answers only once all six requests have arrived, so all six

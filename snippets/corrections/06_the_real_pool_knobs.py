@@ -11,7 +11,7 @@ from lab import LAB_URL, lab_stats, reset_lab
 
 reset_lab()
 with requests.Session() as session:
-    adapter = HTTPAdapter(pool_maxsize=2, pool_block=True)
+    adapter = HTTPAdapter(pool_maxsize=2, pool_block=True)  # <- a hard cap: two
     session.mount("http://", adapter)
     session.mount("https://", adapter)
 
@@ -29,5 +29,5 @@ print("connections:", lab_stats()["connections"])
 # requests passes no pool timeout, so a thread waiting for a connection gets
 # urllib3's default: no limit at all.
 urlopen = inspect.signature(HTTPConnectionPool.urlopen)
-print(urlopen.parameters["pool_timeout"].default)
+print(urlopen.parameters["pool_timeout"].default)  # <- the wait's limit
 #> None

@@ -14,7 +14,7 @@ logging.getLogger("urllib3").addHandler(log)
 
 reset_lab()
 with requests.Session() as session:
-    adapter = HTTPAdapter(pool_maxsize=2)
+    adapter = HTTPAdapter(pool_maxsize=2)  # <- pool_maxsize alone
     session.mount("http://", adapter)
     session.mount("https://", adapter)
 

@@ -6,7 +6,7 @@ import requests
 
 from lab import LAB_URL, lab_stats, reset_lab
 
-for path in ["/", "/http10"]:
+for path in ["/", "/http10"]:  # <- HTTP/1.1, then HTTP/1.0
     reset_lab()
     with requests.Session() as session:
         for _ in range(3):
@@ -16,5 +16,5 @@ for path in ["/", "/http10"]:
     #> /http10  1.0 {'connections': 3, 'requests': 3}
 
 # Python's own http.server answers as HTTP/1.0 unless a handler says otherwise.
-print(BaseHTTPRequestHandler.protocol_version)
+print(BaseHTTPRequestHandler.protocol_version)  # <- http.server's default
 #> HTTP/1.0

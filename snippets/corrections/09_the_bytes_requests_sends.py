@@ -5,7 +5,7 @@ import requests
 from lab import LAB_URL
 
 with requests.Session() as session:
-    echoed = session.get(f"{LAB_URL}/echo", timeout=5).text
+    echoed = session.get(f"{LAB_URL}/echo", timeout=5).text  # <- echoed back
 
 for line in echoed.splitlines():
     if not line.startswith("Host:"):  # it holds the lab's port, which varies

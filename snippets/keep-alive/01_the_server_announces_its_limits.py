@@ -6,14 +6,14 @@ from lab import LAB_URL
 
 with requests.Session() as session:
     # The lab closes this connection once it sits idle for 0.2 s, and says so.
-    idle = session.get(f"{LAB_URL}/idle/0.2", timeout=5)
+    idle = session.get(f"{LAB_URL}/idle/0.2", timeout=5)  # <- idle limit: 0.2 s
     print("Keep-Alive:", idle.headers["Keep-Alive"])
     #> Keep-Alive: timeout=0.2
 
 with requests.Session() as session:
     # The lab answers at most 3 requests on this connection, and counts down.
     for _ in range(3):
-        response = session.get(f"{LAB_URL}/max/3", timeout=5)
+        response = session.get(f"{LAB_URL}/max/3", timeout=5)  # <- at most 3
         headers = response.headers
         print(
             f"request {headers['X-Lab-Connection-Request']}:",

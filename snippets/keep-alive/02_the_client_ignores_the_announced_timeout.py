@@ -13,13 +13,13 @@ urllib3_log.addHandler(log)
 urllib3_log.setLevel(logging.DEBUG)
 
 with requests.Session() as session:
-    first = session.get(f"{LAB_URL}/idle/0.2", timeout=5)
+    first = session.get(f"{LAB_URL}/idle/0.2", timeout=5)  # <- announces 0.2 s
     print("announced:", first.headers["Keep-Alive"])
     #> announced: timeout=0.2
     # Returns once the lab has closed the connection, 0.2 s after the answer.
     print("closed by the lab:", connection_closed(first))
     #> closed by the lab: True
-    second = session.get(LAB_URL, timeout=5)  # no error: urllib3 reconnects
+    second = session.get(LAB_URL, timeout=5)  # <- no error: urllib3 reconnects
 
 print("status:", second.status_code)
 #> status: 200

@@ -16,7 +16,7 @@ reset_lab()
 urllib3_log.addHandler(log)  # after reset_lab(): count the Session's lines only
 with requests.Session() as session:
     # The lab answers at most 3 requests per connection, then closes it.
-    statuses = [
+    statuses = [  # <- ten requests, three per connection
         session.get(f"{LAB_URL}/max/3", timeout=5).status_code
         for _ in range(10)
     ]

@@ -16,8 +16,8 @@ for label, path, headers in cases:
         for _ in range(3):
             url = f"{LAB_URL}{path}"
             response = session.get(url, headers=headers, timeout=5)
-    version = f"HTTP/{response.raw.version / 10}"
-    connection = f"Connection: {response.headers.get('Connection')}"
+    version = f"HTTP/{response.raw.version / 10}"  # <- the answer's version
+    connection = f"Connection: {response.headers.get('Connection')}"  # <-
     connections = lab_stats()["connections"]
     print(f"{label:<15} {version} {connection:<17} connections: {connections}")
     #> plain HTTP/1.1  HTTP/1.1 Connection: None  connections: 1

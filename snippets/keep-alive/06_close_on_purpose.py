@@ -13,13 +13,13 @@ with requests.Session() as session:
     #> answer says Connection: close
     print("closed right away:", connection_closed(last, wait=1))
     #> closed right away: True
-    session.get(LAB_URL, timeout=5)  # the next request needs a new connection
+    session.get(LAB_URL, timeout=5)  # <- the next one needs a new connection
 print("per request:", lab_stats())
 #> per request: {'connections': 2, 'requests': 3}
 
 reset_lab()
 with requests.Session() as session:
-    session.headers["Connection"] = "close"  # every request asks to close
+    session.headers["Connection"] = "close"  # <- every request asks to close
     for _ in range(3):
         session.get(LAB_URL, timeout=5)
 print("session-wide:", lab_stats())

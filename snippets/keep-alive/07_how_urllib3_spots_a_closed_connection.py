@@ -13,11 +13,11 @@ with requests.Session() as session:
     (key,) = pools.keys()
     (conn,) = [conn for conn in pools[key].pool.queue if conn is not None]
 
-    print("dropped while the lab keeps it:", is_connection_dropped(conn))
+    print("dropped while the lab keeps it:", is_connection_dropped(conn))  # <-
     #> dropped while the lab keeps it: False
     print("closed by the lab:", connection_closed(response))
     #> closed by the lab: True
     print("client's socket still open:", conn.sock is not None)
     #> client's socket still open: True
-    print("dropped now:", is_connection_dropped(conn))
+    print("dropped now:", is_connection_dropped(conn))  # <- urllib3's own check
     #> dropped now: True

@@ -4,7 +4,7 @@ import requests
 
 from lab import LAB_URL
 
-url = f"{LAB_URL}/stream/10000?chunk=1000"
+url = f"{LAB_URL}/stream/10000?chunk=1000"  # <- 10000 bytes, in chunks of 1000
 with (
     requests.Session() as session,
     session.get(url, stream=True, timeout=5) as response,

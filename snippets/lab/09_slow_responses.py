@@ -8,7 +8,7 @@ with requests.Session() as session:
     print(session.get(f"{LAB_URL}/delay/0.1", timeout=5).status_code)
     #> 200
     try:
-        session.get(f"{LAB_URL}/delay/5", timeout=(5, 0.1))
+        session.get(f"{LAB_URL}/delay/5", timeout=(5, 0.1))  # <- too slow
     except requests.ReadTimeout:
         print("ReadTimeout")
         #> ReadTimeout

@@ -19,7 +19,7 @@ def three_rounds(pool_maxsize):
     reset_lab()
     log.flush()
     with requests.Session() as session:
-        adapter = HTTPAdapter(pool_maxsize=pool_maxsize)
+        adapter = HTTPAdapter(pool_maxsize=pool_maxsize)  # <- 3, 4, then 8
         session.mount("http://", adapter)
         session.mount("https://", adapter)
 
@@ -35,7 +35,7 @@ def three_rounds(pool_maxsize):
     return lab_stats(), full
 
 
-for pool_maxsize in (THREADS - 1, THREADS, 2 * THREADS):  # below, at, above
+for pool_maxsize in (THREADS - 1, THREADS, 2 * THREADS):  # <- below, at, above
     stats, full = three_rounds(pool_maxsize)
     print(f"pool_maxsize={pool_maxsize}:", stats, "warnings:", full)
     #> pool_maxsize=3: {'connections': 6, 'requests': 12} warnings: 3

@@ -19,7 +19,7 @@ def warnings():
 
 reset_lab()
 with requests.Session() as session:
-    adapter = HTTPAdapter(pool_maxsize=2)
+    adapter = HTTPAdapter(pool_maxsize=2)  # <- keeps two
     session.mount("http://", adapter)
     session.mount("https://", adapter)
 
@@ -33,7 +33,7 @@ with requests.Session() as session:
         with ThreadPoolExecutor(max_workers=size) as threads:
             return list(threads.map(fetch, range(size)))
 
-    first = burst("pooling-six", 6)
+    first = burst("pooling-six", 6)  # <- six at once
     print([r.status_code for r in first])
     #> [200, 200, 200, 200, 200, 200]
     full = [len(r.content) == int(r.headers["Content-Length"]) for r in first]
@@ -49,7 +49,7 @@ with requests.Session() as session:
     #> still open: 2
 
     # Three at once: the two kept connections are reused, one more is opened.
-    second = burst("pooling-three", 3)
+    second = burst("pooling-three", 3)  # <- then three
     reused = {r.headers["X-Lab-Connection"] for r in second} & numbers
     print("reused:", len(reused), "of", len(still_open))
     #> reused: 2 of 2

@@ -25,7 +25,7 @@ print("urllib3's default:", urlopen.parameters["pool_timeout"].default)
 #> urllib3's default: None
 
 with requests.Session() as session:
-    adapter = HTTPAdapter(pool_maxsize=1, pool_block=True)
+    adapter = HTTPAdapter(pool_maxsize=1, pool_block=True)  # <- blocks at one
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     # An unread streamed response keeps the pool's one connection checked out.
@@ -35,7 +35,7 @@ with requests.Session() as session:
 
     def fetch():
         # timeout= bounds the connect and each read, not the wait for the pool
-        answers.append(session.get(LAB_URL, timeout=0.1).status_code)
+        answers.append(session.get(LAB_URL, timeout=0.1).status_code)  # <-
 
     waiter = threading.Thread(target=fetch)
     waiter.start()
@@ -43,7 +43,7 @@ with requests.Session() as session:
     print("still waiting after 5x its timeout:", waiter.is_alive())
     #> still waiting after 5x its timeout: True
 
-    held.close()  # the connection goes back to the pool: the waiter takes it
+    held.close()  # <- the connection goes back to the pool: the waiter takes it
     waiter.join()
     print("then answered:", answers)
     #> then answered: [200]

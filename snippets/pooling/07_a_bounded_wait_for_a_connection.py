@@ -16,7 +16,7 @@ class WaitAtMost:
 
     def urlopen(self, method, url, *args, pool_timeout=None, **kwargs):
         if pool_timeout is None:
-            pool_timeout = POOL_TIMEOUT
+            pool_timeout = POOL_TIMEOUT  # <- the fallback
         return super().urlopen(
             method, url, *args, pool_timeout=pool_timeout, **kwargs
         )
@@ -35,7 +35,7 @@ class BoundedWaitAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
+        self.poolmanager.pool_classes_by_scheme = {  # <- a dict of your own
             "http": BoundedHTTPConnectionPool,
             "https": BoundedHTTPSConnectionPool,
         }

@@ -10,12 +10,12 @@ def alternate(pool_connections):
     """Five rounds of one request to each of two hosts: the same lab."""
     reset_lab()
     with requests.Session() as session:
-        adapter = HTTPAdapter(pool_connections=pool_connections)
+        adapter = HTTPAdapter(pool_connections=pool_connections)  # <- 1, then 2
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         for _ in range(5):
             session.get(LAB_URL, timeout=5)
-            session.get(LAB_ALIAS_URL, timeout=5)
+            session.get(LAB_ALIAS_URL, timeout=5)  # <- the other host, in turn
         pools = len(adapter.poolmanager.pools)
     return pools, lab_stats()["connections"]
 

@@ -10,12 +10,12 @@ def number(response):
 
 
 with requests.Session() as session:
-    plain = session.get(LAB_URL, timeout=5)
+    plain = session.get(LAB_URL, timeout=5)  # <- body read before it returns
     # urllib3's response keeps its connection until it has been released.
     print("plain: holds a connection:", plain.raw.connection is not None)
     #> plain: holds a connection: False
 
-    streamed = session.get(LAB_URL, stream=True, timeout=5)
+    streamed = session.get(LAB_URL, stream=True, timeout=5)  # <- body unread
     print("streamed: holds a connection:", streamed.raw.connection is not None)
     #> streamed: holds a connection: True
     print("streamed: reused plain's:", number(streamed) == number(plain))

@@ -14,8 +14,8 @@ urllib3_log.addHandler(log)
 urllib3_log.setLevel(logging.DEBUG)
 
 with requests.Session() as session:
-    response = session.get(LAB_URL, stream=True, timeout=5)
-    response.close()  # the body was never read
+    response = session.get(LAB_URL, stream=True, timeout=5)  # <- body unread
+    response.close()  # <- the body was never read
     print("handed back to the pool:", response.raw.connection is None)
     #> handed back to the pool: True
     session.get(LAB_URL, timeout=5)

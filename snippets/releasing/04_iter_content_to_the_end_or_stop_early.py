@@ -14,10 +14,10 @@ def read_then_get(url, stop_at):
     with requests.Session() as session:
         with session.get(url, stream=True, timeout=5) as response:
             received = 0
-            for chunk in response.iter_content(chunk_size=10):
+            for chunk in response.iter_content(chunk_size=10):  # <- to the end,
                 received += len(chunk)
                 if received == stop_at:
-                    break
+                    break  # <- or stop early
             # Still inside the with block: close() has not run yet.
             held = response.raw.connection is not None
             closed = connection_closed(response, wait=0.1)

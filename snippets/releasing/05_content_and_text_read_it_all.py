@@ -6,10 +6,10 @@ from lab import LAB_URL, lab_stats, reset_lab
 
 reset_lab()
 with requests.Session() as session:
-    for read in ("content", "text", "json"):
+    for read in ("content", "text", "json"):  # <- each reads it all
         response = session.get(LAB_URL, stream=True, timeout=5)
         before = response.raw.connection is not None
-        response.json() if read == "json" else getattr(response, read)
+        response.json() if read == "json" else getattr(response, read)  # <-
         after = response.raw.connection is not None
         print(f"{read}: held before {before}, after {after}")
         #> content: held before True, after False

@@ -19,17 +19,17 @@ def five_requests(finish):
 
 
 def read_it(response):
-    return response.content
+    return response.content  # <- read it all
 
 
 def iterate_in_a_with_block(response):
     with response:
-        for _chunk in response.iter_content(chunk_size=64):
+        for _chunk in response.iter_content(chunk_size=64):  # <- chunk by chunk
             pass
 
 
 def close_it_unread(response):
-    response.close()
+    response.close()  # <- costs a reconnect
 
 
 for finish in (read_it, iterate_in_a_with_block, close_it_unread):

@@ -14,11 +14,11 @@ def three_requests(method, path, read):
             with session.request(method, url, stream=True, timeout=5) as r:
                 held = r.raw.connection is not None
                 if read:
-                    _ = r.content  # b"", but now the body counts as read
+                    _ = r.content  # <- b"", but now the body counts as read
     return held, lab_stats()["connections"]
 
 
-for method, path in (("HEAD", "/"), ("GET", "/status/204")):
+for method, path in (("HEAD", "/"), ("GET", "/status/204")):  # <- no body
     for read in (False, True):
         held, count = three_requests(method, path, read)
         print(f"{method} {path}, read={read}: held {held}, connections {count}")

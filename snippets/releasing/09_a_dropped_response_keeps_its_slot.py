@@ -22,7 +22,7 @@ with requests.Session() as session:
 
     response = session.get(LAB_URL, stream=True, timeout=5)
     number = response.headers["X-Lab-Connection"]
-    del response  # never read, never closed: just forgotten
+    del response  # <- never read, never closed: just forgotten
     gc.collect()
     print("connection closed:", connection_closed(number))
     #> connection closed: True

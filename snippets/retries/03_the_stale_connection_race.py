@@ -19,7 +19,7 @@ def reuse_fails_with(how: str) -> BaseException | None:
         # /fin/2 and /rst/2 drop request 2 of a connection, unanswered.
         session.get(f"{LAB_URL}/{how}/2", timeout=5)  # request 1: answered
         try:
-            session.get(f"{LAB_URL}/{how}/2", timeout=5)  # request 2: dropped
+            session.get(f"{LAB_URL}/{how}/2", timeout=5)  # <- reused, dropped
         except requests.ConnectionError as error:
             return error
     return None

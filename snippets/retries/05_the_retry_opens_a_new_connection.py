@@ -10,7 +10,7 @@ from lab import LAB_URL, lab_stats, reset_lab
 
 reset_lab()
 with requests.Session() as session:
-    adapter = HTTPAdapter(max_retries=Retry(total=1))
+    adapter = HTTPAdapter(max_retries=Retry(total=1))  # <- one retry
     session.mount("http://", adapter)
     session.mount("https://", adapter)
 
@@ -24,7 +24,7 @@ with requests.Session() as session:
     #> {'connections': 2, 'requests': 2}
 
     # Both idle in the pool now, and each would drop the next request it got.
-    response = session.get(f"{LAB_URL}/fin/2", timeout=5)
+    response = session.get(f"{LAB_URL}/fin/2", timeout=5)  # <- dropped, retried
     print(response.status_code, response.headers["X-Lab-Connection-Request"])
     #> 200 1
 

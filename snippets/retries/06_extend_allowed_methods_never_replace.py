@@ -24,12 +24,12 @@ def outcome(allowed_methods: frozenset[str] | set[str], method: str) -> str:
 
 print(sorted(Retry.DEFAULT_ALLOWED_METHODS))  # the idempotent methods
 #> ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'TRACE']
-extended = Retry.DEFAULT_ALLOWED_METHODS | {"POST"}
+extended = Retry.DEFAULT_ALLOWED_METHODS | {"POST"}  # <- defaults plus POST
 print(sorted(extended))
 #> ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'TRACE']
 for name, methods in [
     ("default", Retry.DEFAULT_ALLOWED_METHODS),
-    ("replaced", {"POST"}),  # as in requests' own docs
+    ("replaced", {"POST"}),  # <- as in requests' own docs
     ("extended", extended),
 ]:
     print(f"{name:<9}", outcome(methods, "GET"), "|", outcome(methods, "POST"))

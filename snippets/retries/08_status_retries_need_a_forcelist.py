@@ -18,9 +18,9 @@ def outcome(retries: Retry, path: str, method: str = "GET") -> str:
 
 
 # /flaky/{key}/1 answers 503 once, then 200; ?status= picks another code.
-print(outcome(Retry(total=3), "/flaky/busy/1"))
+print(outcome(Retry(total=3), "/flaky/busy/1"))  # <- not listed: not retried
 #> 503 (attempts: 1)
-print(outcome(Retry(total=3, status_forcelist=[503]), "/flaky/busy/1"))
+print(outcome(Retry(total=3, status_forcelist=[503]), "/flaky/busy/1"))  # <-
 #> 200 (attempts: 2)
 print(outcome(Retry(total=3, status_forcelist=[503]), "/flaky/x/1?status=500"))
 #> 500 (attempts: 1)

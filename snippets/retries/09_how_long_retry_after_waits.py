@@ -10,11 +10,11 @@ with requests.Session() as session:
 
 print(busy.headers["Retry-After"])
 #> 7
-print(Retry().get_retry_after(busy.raw))  # seconds urllib3 would sleep
+print(Retry().get_retry_after(busy.raw))  # <- seconds urllib3 would sleep
 #> 7
 print(Retry.DEFAULT_RETRY_AFTER_MAX)
 #> 21600
-print(Retry().parse_retry_after("86400"))  # a server asking for a day
+print(Retry().parse_retry_after("86400"))  # <- a server asking for a day
 #> 21600
-print(Retry(retry_after_max=30).parse_retry_after("86400"))
+print(Retry(retry_after_max=30).parse_retry_after("86400"))  # <- your cap
 #> 30

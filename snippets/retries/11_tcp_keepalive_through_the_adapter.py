@@ -16,16 +16,16 @@ KEEPALIVE = [
     (socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 4),  # dead after 4 unanswered
 ]
 # Keep urllib3's own defaults (TCP_NODELAY) and add ours.
-OPTIONS = HTTPConnection.default_socket_options + KEEPALIVE
+OPTIONS = HTTPConnection.default_socket_options + KEEPALIVE  # <- plus ours
 
 
 class KeepaliveAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, socket_options=OPTIONS, **kwargs)
+        super().init_poolmanager(*args, socket_options=OPTIONS, **kwargs)  # <-
 
     def proxy_manager_for(self, proxy, **proxy_kwargs):
         # Requests builds another pool manager for each proxy: give it them too.
-        proxy_kwargs.setdefault("socket_options", OPTIONS)
+        proxy_kwargs.setdefault("socket_options", OPTIONS)  # <- proxies too
         return super().proxy_manager_for(proxy, **proxy_kwargs)
 
 

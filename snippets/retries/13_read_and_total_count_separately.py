@@ -21,7 +21,7 @@ def outcome(max_retries: Retry | int, path: str) -> str:
 
 
 # /flaky/{key}/2?fail=fin drops the first two attempts unanswered (FIN).
-print(outcome(Retry(total=None, read=1), "/flaky/fin/2?fail=fin"))
+print(outcome(Retry(total=None, read=1), "/flaky/fin/2?fail=fin"))  # <-
 #> ConnectionError (attempts: 2)
 print(outcome(Retry(total=None, read=2), "/flaky/fin/2?fail=fin"))
 #> 200 (attempts: 3)
@@ -29,10 +29,10 @@ print(outcome(Retry(total=None, read=2), "/flaky/fin/2?fail=fin"))
 print(outcome(Retry(total=None, read=2), "/flaky/rst/2?fail=rst"))
 #> 200 (attempts: 3)
 # total wins over a larger read.
-print(outcome(Retry(total=1, read=5), "/flaky/fin/2?fail=fin"))
+print(outcome(Retry(total=1, read=5), "/flaky/fin/2?fail=fin"))  # <-
 #> ConnectionError (attempts: 2)
 # A plain number is Retry(total=n): it retries dropped reads as well.
 print(HTTPAdapter(max_retries=3).max_retries)
 #> Retry(total=3, connect=None, read=None, redirect=None, status=None)
-print(outcome(3, "/flaky/fin/2?fail=fin"))
+print(outcome(3, "/flaky/fin/2?fail=fin"))  # <- a plain number retries reads
 #> 200 (attempts: 3)

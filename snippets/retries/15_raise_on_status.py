@@ -30,7 +30,7 @@ def out_of_retries(raise_on_status: bool) -> str:
     return f"{result} (attempts: {lab_stats()['requests']})"
 
 
-print(out_of_retries(raise_on_status=True))
+print(out_of_retries(raise_on_status=True))  # <- the default: raises
 #> RetryError: too many 503 error responses (attempts: 3)
-print(out_of_retries(raise_on_status=False))
+print(out_of_retries(raise_on_status=False))  # <- the last response
 #> 503 (attempts: 3)

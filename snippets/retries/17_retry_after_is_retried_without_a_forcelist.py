@@ -23,7 +23,7 @@ def outcome(retries: Retry, path: str) -> str:
 # 503 once, then 200. Retry-After: 0 asks for a retry without waiting.
 print(outcome(Retry(total=3), "/flaky/a/1"))
 #> 503 (attempts: 1)
-print(outcome(Retry(total=3), "/flaky/b/1?retry_after=0"))
+print(outcome(Retry(total=3), "/flaky/b/1?retry_after=0"))  # <- retried anyway
 #> 200 (attempts: 2)
 print(outcome(Retry(total=3), "/flaky/c/1?retry_after=0&status=500"))
 #> 500 (attempts: 1)

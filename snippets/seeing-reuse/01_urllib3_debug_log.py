@@ -12,13 +12,13 @@ from lab import LAB_URL
 records = BufferingHandler(capacity=1000)
 urllib3_log = logging.getLogger("urllib3")
 urllib3_log.addHandler(records)
-urllib3_log.setLevel(logging.DEBUG)
+urllib3_log.setLevel(logging.DEBUG)  # <- urllib3 logs at DEBUG
 
 with requests.Session() as session:
     session.get(LAB_URL, timeout=5)  # opens connection 1
-    session.get(LAB_URL, timeout=5)  # reuses it: nothing logged
+    session.get(LAB_URL, timeout=5)  # <- reuses it: nothing logged
     session.get(f"{LAB_URL}/close", timeout=5)  # the lab says Connection: close
-    session.get(LAB_URL, timeout=5)  # so urllib3 reconnects
+    session.get(LAB_URL, timeout=5)  # <- so urllib3 reconnects
     session.get(LAB_URL, stream=True, timeout=5).close()  # closed, body unread
     session.get(LAB_URL, timeout=5)  # so urllib3 reconnects again
 

@@ -8,9 +8,9 @@ connections = {}  # the lab's connection number -> 1, 2, ... in order seen
 with requests.Session() as session:
     for path in ["/", "/", "/close", "/", "/"]:
         response = session.get(f"{LAB_URL}{path}", timeout=5)
-        served_by = response.headers["X-Lab-Connection"]
+        served_by = response.headers["X-Lab-Connection"]  # <- which connection
         connection = connections.setdefault(served_by, len(connections) + 1)
-        number = response.headers["X-Lab-Connection-Request"]
+        number = response.headers["X-Lab-Connection-Request"]  # <- nth request
         print(f"{path:<6} connection {connection}, request {number}")
         #> /      connection 1, request 1
         #> /      connection 1, request 2

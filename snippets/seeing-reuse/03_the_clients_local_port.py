@@ -7,13 +7,13 @@ from lab import LAB_URL
 
 def local_port(response: requests.Response) -> int:
     # Only a streamed response still holds its connection, and so its socket.
-    return response.raw.connection.sock.getsockname()[1]
+    return response.raw.connection.sock.getsockname()[1]  # <- its local port
 
 
 def ports_of_three_requests(client) -> list[int]:
     ports = []
     for _ in range(3):
-        with client.get(LAB_URL, stream=True, timeout=5) as response:
+        with client.get(LAB_URL, stream=True, timeout=5) as response:  # <-
             ports.append(local_port(response))
             # The lab saw the same port from its side of the connection.
             assert int(response.headers["X-Lab-Client-Port"]) == ports[-1]

@@ -5,7 +5,7 @@ import requests
 from lab import LAB_URL, lab_stats, reset_lab
 
 reset_lab()  # start the lab's counters from zero
-with requests.Session() as session:
+with requests.Session() as session:  # <- one Session, one pool
     for _ in range(5):
         session.get(LAB_URL, timeout=5)
 

@@ -5,8 +5,8 @@ import requests
 from lab import LAB_URL
 
 with requests.Session() as session:
-    session.headers["X-Team"] = "payments"
-    session.cookies.set("flavour", "oatmeal")
+    session.headers["X-Team"] = "payments"  # <- sent with every request
+    session.cookies.set("flavour", "oatmeal")  # <- and so is this cookie
 
     # The lab echoes the request head exactly as it arrived.
     echoed = session.get(f"{LAB_URL}/echo", timeout=5).text
@@ -17,5 +17,5 @@ with requests.Session() as session:
             #> Cookie: flavour=oatmeal
 
     # Requests to URLs starting with these prefixes go through these adapters.
-    print(list(session.adapters))
+    print(list(session.adapters))  # <- and the adapters
     #> ['https://', 'http://']

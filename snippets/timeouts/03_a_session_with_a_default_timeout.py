@@ -15,13 +15,13 @@ class TimeoutSession(requests.Session):
     def request(self, method, url, **kwargs):
         # Only when the call passes no timeout at all: timeout=None still
         # means "wait forever", as it does in requests.
-        kwargs.setdefault("timeout", self.default_timeout)
+        kwargs.setdefault("timeout", self.default_timeout)  # <- if none passed
         return super().request(method, url, **kwargs)
 
 
 with TimeoutSession(timeout=0.1) as session:
     try:
-        session.get(f"{LAB_URL}/hang")  # no timeout= here
+        session.get(f"{LAB_URL}/hang")  # <- no timeout= here
     except requests.Timeout as error:
         print("default:", type(error).__name__)
         #> default: ReadTimeout

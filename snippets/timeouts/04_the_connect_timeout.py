@@ -17,7 +17,7 @@ def limit(error: Exception) -> str:
 # An address where the handshake never completes: the connect timeout fires.
 with requests.Session() as session:
     try:
-        session.get(blackhole_url(), timeout=(0.2, 5))
+        session.get(blackhole_url(), timeout=(0.2, 5))  # <- connect: 0.2 s
     except requests.ConnectTimeout as error:
         print(type(error).__name__, limit(error))
         #> ConnectTimeout (connect timeout=0.2)
@@ -28,7 +28,7 @@ with socket.socket() as closed_port, requests.Session() as session:
     port = closed_port.getsockname()[1]
     started = time.monotonic()
     try:
-        session.get(f"http://127.0.0.1:{port}/", timeout=(5, 5))
+        session.get(f"http://127.0.0.1:{port}/", timeout=(5, 5))  # <- refused
     except requests.ConnectionError as error:
         refused = error
     waited = time.monotonic() - started
@@ -47,7 +47,7 @@ with socket.socket() as silent, requests.Session() as session:
     silent.listen()
     port = silent.getsockname()[1]
     try:
-        session.get(f"https://127.0.0.1:{port}/", timeout=(0.2, 5))
+        session.get(f"https://127.0.0.1:{port}/", timeout=(0.2, 5))  # <- TLS
     except requests.Timeout as error:
         print(type(error).__name__, limit(error))
         #> ReadTimeout (read timeout=0.2)

@@ -16,7 +16,7 @@ errors = []
 with requests.Session() as session:
     for url in (blackhole_url(), f"{LAB_URL}/hang"):
         try:
-            session.get(url, timeout=0.25)
+            session.get(url, timeout=0.25)  # <- both connect and read
         except requests.Timeout as error:
             errors.append(error)
 

@@ -8,12 +8,12 @@ from urllib3.util import Timeout
 from lab import LAB_URL
 
 # 40 bytes in 4 chunks, 0.25 s apart: the body takes 0.75 s to arrive.
-URL = f"{LAB_URL}/stream/40?chunk=10&delay=0.25"
+URL = f"{LAB_URL}/stream/40?chunk=10&delay=0.25"  # <- gaps of 0.25 s
 
 with requests.Session() as session:
     for name, timeout in [
-        ("(connect, read)", (5, 0.7)),  # requests' tuple
-        ("Timeout(total=)", Timeout(total=0.7)),  # urllib3's, with a total
+        ("(connect, read)", (5, 0.7)),  # <- requests' tuple
+        ("Timeout(total=)", Timeout(total=0.7)),  # <- urllib3's, with a total
     ]:
         started = time.monotonic()
         size = len(session.get(URL, timeout=timeout).content)  # the whole body

@@ -14,16 +14,16 @@ class DeadlineExceeded(requests.Timeout):
 
 def download(session, url, deadline, read_timeout=2):
     """The body of url, or DeadlineExceeded once deadline seconds are up."""
-    give_up_at = time.monotonic() + deadline
+    give_up_at = time.monotonic() + deadline  # <- the clock starts first
     timeout = (3.05, read_timeout)
     with session.get(url, stream=True, timeout=timeout) as response:
         body = bytearray()
         try:
             # read1() returns what the next read from the socket brings, so
             # the clock is checked after each read, not after a full chunk.
-            while data := response.raw.read1(65536, decode_content=True):
+            while data := response.raw.read1(65536, decode_content=True):  # <-
                 body += data
-                if time.monotonic() > give_up_at:
+                if time.monotonic() > give_up_at:  # <- after every read
                     message = f"not done after {deadline} s"
                     raise DeadlineExceeded(message, response=response)
         except urllib3.exceptions.HTTPError as error:

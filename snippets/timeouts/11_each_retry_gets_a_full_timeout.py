@@ -11,13 +11,13 @@ from lab import LAB_URL, lab_stats, reset_lab
 reset_lab()
 with requests.Session() as session:
     # Two retries, no pause between attempts.
-    retries = Retry(total=2, backoff_factor=0)
+    retries = Retry(total=2, backoff_factor=0)  # <- three attempts
     adapter = HTTPAdapter(max_retries=retries)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     started = time.monotonic()
     try:
-        session.get(f"{LAB_URL}/hang", timeout=(5, 0.1))
+        session.get(f"{LAB_URL}/hang", timeout=(5, 0.1))  # <- 0.1 s per attempt
     except requests.RequestException as error:
         gave_up = error
     took = time.monotonic() - started

@@ -10,10 +10,10 @@ reset_lab()  # start the lab's counters from zero
 connection = http.client.HTTPConnection(lab.hostname, lab.port, timeout=5)
 try:
     # The lab's /echo answers with the request line and headers it received.
-    connection.request("GET", "/echo")
+    connection.request("GET", "/echo")  # <- no Connection header
     echoed = connection.getresponse().read().decode().splitlines()
     for _ in range(2):
-        connection.request("GET", "/")
+        connection.request("GET", "/")  # <- on the same connection
         connection.getresponse().read()  # read it all: the connection is free
 finally:
     connection.close()

@@ -25,14 +25,14 @@ def send_and_read_until_closed(data: bytes) -> list[str]:
 
 # One plain HTTP/1.0 request: the server answers it, then closes.
 reset_lab()  # start the lab's counters from zero
-print(send_and_read_until_closed(http10_request()))
+print(send_and_read_until_closed(http10_request()))  # <- no keep-alive asked
 #> ['Connection: close']
 print(lab_stats())
 #> {'connections': 1, 'requests': 1}
 
 # Two in a row, the first asking for keep-alive: one connection carries both.
 reset_lab()
-both = http10_request("Connection: keep-alive") + http10_request()
+both = http10_request("Connection: keep-alive") + http10_request()  # <-
 print(send_and_read_until_closed(both))
 #> ['Connection: keep-alive', 'Connection: close']
 print(lab_stats())
