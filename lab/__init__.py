@@ -16,7 +16,13 @@ import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lab.client import blackhole_url, connection_closed, lab_stats, reset_lab
+    from lab.client import (
+        blackhole_url,
+        connection_closed,
+        in_a_fork,
+        lab_stats,
+        reset_lab,
+    )
 
 __all__ = [
     "DEFAULT_URL",
@@ -24,12 +30,13 @@ __all__ = [
     "LAB_URL",
     "blackhole_url",
     "connection_closed",
+    "in_a_fork",
     "lab_stats",
     "reset_lab",
 ]
 
 DEFAULT_URL = "http://127.0.0.1:8765"
-_HELPERS = {"lab_stats", "reset_lab", "connection_closed", "blackhole_url"}
+_HELPERS = {"lab_stats", "reset_lab", "connection_closed", "blackhole_url", "in_a_fork"}
 _ALIASES = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
 
 

@@ -1,4 +1,4 @@
-"""Read or close every streamed response, and one connection serves them all."""
+"""Read or close every streamed response, and a pool of one serves them all."""
 
 import requests
 from requests.adapters import HTTPAdapter
