@@ -8,6 +8,7 @@ draws every diagram in the light and the dark scheme. Each test below then
 checks one thing the pass saw.
 """
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -129,6 +130,27 @@ def test_the_lines_a_snippet_marks_are_lit_on_its_page(site):
         )
         lit = built.read_text(encoding="utf-8").count('<span class="hll">')
         assert lit == marked, f"{page.name}: {lit} lines lit, {marked} marked"
+
+
+# Words readers type to find a page, besides its title. Search must find the
+# page by each: the word is in the page's own text, as the search index has it.
+SEARCHED_FOR = {
+    "threads-and-processes.md": ("fork", "multiprocessing", "gunicorn", "Celery"),
+}
+
+
+def test_search_finds_pages_by_the_words_readers_type(site):
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    for page, words in SEARCHED_FOR.items():
+        location = url_of(DOCS / page)
+        indexed = " ".join(
+            f"{doc['title']} {doc['text']}"
+            for doc in index["docs"]
+            if doc["location"].split("#")[0] == location
+        ).lower()
+        assert indexed, f"the search index has nothing of {page}"
+        missing = [word for word in words if word.lower() not in indexed]
+        assert not missing, f"search cannot find {page} by {missing}"
 
 
 def test_every_page_names_the_versions_it_was_verified_with(site):
