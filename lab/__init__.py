@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         connection_closed,
         in_a_fork,
         lab_stats,
+        recipe,
         reset_lab,
     )
 
@@ -32,11 +33,19 @@ __all__ = [
     "connection_closed",
     "in_a_fork",
     "lab_stats",
+    "recipe",
     "reset_lab",
 ]
 
 DEFAULT_URL = "http://127.0.0.1:8765"
-_HELPERS = {"lab_stats", "reset_lab", "connection_closed", "blackhole_url", "in_a_fork"}
+_HELPERS = {
+    "lab_stats",
+    "reset_lab",
+    "connection_closed",
+    "blackhole_url",
+    "in_a_fork",
+    "recipe",
+}
 _ALIASES = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
 
 

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import json
 import os
+import runpy
 import select
 import signal
 from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
 
 import requests
 
 import lab
 
 TIMEOUT = 5.0
+# The guide's snippets, beside this package in the repository.
+SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
 
 
 def _control(method: str, path: str, *, timeout: float = TIMEOUT) -> requests.Response:
@@ -105,3 +110,16 @@ def in_a_fork(work: Callable[[], str], timeout: float = TIMEOUT) -> str:
     finally:
         os.waitpid(child, 0)
     return answer
+
+
+def recipe(name: str) -> SimpleNamespace:
+    """Loads a recipe shown on a page, such as "deployment/00_recipe_….py".
+
+    Its definitions come back as attributes; the code under its
+    `if __name__ == "__main__":` does not run. A proof that tests a recipe uses
+    it as the page shows it, not a copy.
+    """
+    path = SNIPPETS / name
+    if not path.is_file() or "_recipe_" not in path.name:
+        raise ValueError(f"no recipe {name!r} in {SNIPPETS}")
+    return SimpleNamespace(**runpy.run_path(str(path), run_name="recipe"))

@@ -12,6 +12,7 @@
   is the source the outputs were verified with.
 - The Lab server page's endpoint tables are generated from the lab's route
   registry at each build, so the page shows the live lab and cannot drift.
+  Tables of cited figures come from their data files in data/ the same way.
 - A page that shows a proof (a snippet that imports the lab) gets a short,
   collapsed note on how to read it, where its proofs begin: made from one
   template, overrides/proof-note.md, and the docstrings of the lab's helpers.
@@ -89,6 +90,29 @@ def route_table(routes: list[dict], control: bool) -> str:
     return "\n".join(rows)
 
 
+# Where a page wants a table of cited figures, and the data file it comes from.
+CITED_TABLES = {
+    "<!-- cited-idle-timeouts -->": ROOT / "data" / "cited-idle-timeouts.json"
+}
+
+
+def cited_table(data: Path) -> str:
+    """A Markdown table of figures cited, not measured, each with its source."""
+    cited = json.loads(data.read_text(encoding="utf-8"))
+    rows = [
+        f"_{cited['about']}_",
+        "",
+        "| Hop | Idle timeout (cited) | Note | Source |",
+        "|---|---|---|---|",
+    ]
+    for hop in cited["hops"]:
+        source = f"[{hop['source_title']}]({hop['source']})"
+        rows.append(
+            f"| {hop['hop']} | {hop['idle_timeout']} | {hop['note']} | {source} |"
+        )
+    return "\n".join(rows)
+
+
 # The note on reading proofs, and the helpers it describes.
 PROOF_NOTE = ROOT / "overrides" / "proof-note.md"
 LAB_HELPERS = ROOT / "lab" / "client.py"
@@ -159,6 +183,9 @@ def on_page_markdown(markdown, config, **_):
         routes = lab_routes()
         for marker, control in ROUTE_TABLES.items():
             markdown = markdown.replace(marker, route_table(routes, control))
+    for marker, data in CITED_TABLES.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, cited_table(data))
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     markdown = with_proof_note(markdown)

@@ -146,3 +146,48 @@ def test_run_refuses_a_missing_snippet() -> None:
     assert (
         result.stderr == "python -m lab.run: error: no such file: no/such/snippet.py\n"
     )
+
+
+def test_in_a_fork_returns_what_the_child_returned() -> None:
+    from lab import in_a_fork
+
+    parent = os.getpid()
+    assert in_a_fork(lambda: os.getpid() != parent) == "True"
+
+
+def test_in_a_fork_reports_the_child_s_exception() -> None:
+    from lab import in_a_fork
+
+    def fails() -> str:
+        raise ValueError("no such thing")
+
+    assert in_a_fork(fails) == "ValueError: no such thing"
+
+
+def test_in_a_fork_kills_a_child_that_takes_too_long() -> None:
+    import threading
+
+    from lab import in_a_fork
+
+    never = threading.Event()  # the child waits on its own copy: forever
+    with pytest.raises(TimeoutError, match=r"took over 0\.2 s"):
+        in_a_fork(lambda: str(never.wait()), timeout=0.2)
+
+
+def test_recipe_loads_a_recipe_without_running_its_demo() -> None:
+    from lab import recipe
+
+    loaded = recipe("deployment/00_recipe_retire_old_connections.py")
+    assert loaded.RetiringAdapter(idle_expiry=1.0).idle_expiry == 1.0
+    assert loaded.__name__ == "recipe"  # so its `if __name__ == "__main__"` skipped
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["deployment/99_recipe_none.py", "pooling/01_size_the_pool_to_your_threads.py"],
+)
+def test_recipe_refuses_what_is_not_a_recipe(name: str) -> None:
+    from lab import recipe
+
+    with pytest.raises(ValueError, match="no recipe"):
+        recipe(name)

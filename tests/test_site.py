@@ -153,6 +153,18 @@ def test_search_finds_pages_by_the_words_readers_type(site):
         assert not missing, f"search cannot find {page} by {missing}"
 
 
+def test_tables_of_cited_figures_show_their_data_file_whole(site):
+    for marker, data in HOOKS.CITED_TABLES.items():
+        (page,) = [page for page in pages() if marker in page.read_text("utf-8")]
+        built = site / url_of(page) / "index.html"
+        html = built.read_text(encoding="utf-8")
+        cited = json.loads(data.read_text(encoding="utf-8"))
+        assert cited["hops"], data
+        for hop in cited["hops"]:
+            assert f'href="{hop["source"]}"' in html.replace("&amp;", "&"), hop
+        assert html.count("<tr>") - 1 >= len(cited["hops"]), page.name
+
+
 def test_every_page_names_the_versions_it_was_verified_with(site):
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
