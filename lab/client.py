@@ -87,7 +87,8 @@ def in_a_fork(work: Callable[[], str], timeout: float = TIMEOUT) -> str:
     The child starts with a copy of everything the parent holds, pooled
     sockets included. It sends back what `work()` returned, or the exception it
     raised as "Name: message", then leaves with `os._exit()`, so it never runs
-    the parent's code on. A child not done within `timeout` seconds is killed.
+    the parent's code on. A child that sends nothing within `timeout` seconds
+    is killed.
     """
     read_end, write_end = os.pipe()
     child = os.fork()
@@ -106,9 +107,12 @@ def in_a_fork(work: Callable[[], str], timeout: float = TIMEOUT) -> str:
             if not select.select([from_child], [], [], timeout)[0]:
                 os.kill(child, signal.SIGKILL)
                 raise TimeoutError(f"the forked child took over {timeout:g} s")
-            answer: str = json.loads(from_child.read())
+            sent = from_child.read()
     finally:
-        os.waitpid(child, 0)
+        _, status = os.waitpid(child, 0)
+    if not sent:  # it left another way, such as sys.exit() in `work`
+        raise RuntimeError(f"the forked child exited ({status}) without a result")
+    answer: str = json.loads(sent)
     return answer
 
 
@@ -116,10 +120,13 @@ def recipe(name: str) -> SimpleNamespace:
     """Loads a recipe shown on a page, such as "deployment/00_recipe_….py".
 
     Its definitions come back as attributes; the code under its
-    `if __name__ == "__main__":` does not run. A proof that tests a recipe uses
-    it as the page shows it, not a copy.
+    `if __name__ == "__main__":` does not run, but the rest of its module-level
+    code does, each time. A proof that tests a recipe uses it as the page shows
+    it, not a copy.
     """
-    path = SNIPPETS / name
-    if not path.is_file() or "_recipe_" not in path.name:
+    path = (SNIPPETS / name).resolve()
+    if not (path.is_relative_to(SNIPPETS) and path.is_file()) or (
+        "_recipe_" not in path.name
+    ):
         raise ValueError(f"no recipe {name!r} in {SNIPPETS}")
     return SimpleNamespace(**runpy.run_path(str(path), run_name="recipe"))

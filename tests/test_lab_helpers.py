@@ -174,6 +174,15 @@ def test_in_a_fork_kills_a_child_that_takes_too_long() -> None:
         in_a_fork(lambda: str(never.wait()), timeout=0.2)
 
 
+def test_in_a_fork_says_when_the_child_left_without_a_result() -> None:
+    import sys
+
+    from lab import in_a_fork
+
+    with pytest.raises(RuntimeError, match=r"exited .* without a result"):
+        in_a_fork(lambda: sys.exit(3))
+
+
 def test_recipe_loads_a_recipe_without_running_its_demo() -> None:
     from lab import recipe
 
@@ -191,3 +200,12 @@ def test_recipe_refuses_what_is_not_a_recipe(name: str) -> None:
 
     with pytest.raises(ValueError, match="no recipe"):
         recipe(name)
+
+
+def test_recipe_refuses_a_file_outside_the_snippets(tmp_path: Path) -> None:
+    from lab import recipe
+
+    outside = tmp_path / "00_recipe_elsewhere.py"
+    outside.write_text("print('never run')\n")
+    with pytest.raises(ValueError, match="no recipe"):
+        recipe(str(outside))

@@ -18,10 +18,11 @@ def session() -> requests.Session:
     global _session
     with _lock:
         if _session is None:
-            _session = requests.Session()
+            made = requests.Session()
             adapter = HTTPAdapter(pool_maxsize=THREADS)
-            _session.mount("http://", adapter)
-            _session.mount("https://", adapter)
+            made.mount("http://", adapter)
+            made.mount("https://", adapter)
+            _session = made  # only once it is ready
         return _session
 
 
@@ -32,7 +33,8 @@ def _forget_the_parents_session() -> None:
     _lock = threading.Lock()  # another thread may have held it at the fork
 
 
-os.register_at_fork(after_in_child=_forget_the_parents_session)
+if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
+    os.register_at_fork(after_in_child=_forget_the_parents_session)
 
 if __name__ == "__main__":
     print(session().get(BASE_URL, timeout=(3.05, 30)).status_code)

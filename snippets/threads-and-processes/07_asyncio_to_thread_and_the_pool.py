@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 from concurrent.futures import ThreadPoolExecutor
 from logging.handlers import BufferingHandler
 
@@ -10,9 +11,10 @@ from requests.adapters import HTTPAdapter
 
 from lab import LAB_URL, lab_stats, reset_lab
 
-# The default executor has min(32, CPUs + 4) threads: this many on this machine.
-print(ThreadPoolExecutor()._max_workers)
-#> 6
+# The default executor has min(32, CPUs + 4) threads, as this checks.
+cpus = getattr(os, "process_cpu_count", os.cpu_count)() or 1  # Python 3.13+
+print(ThreadPoolExecutor()._max_workers == min(32, cpus + 4))
+#> True
 WORKERS = 16  # the default on a machine with 12 CPUs
 log = BufferingHandler(capacity=100)  # keeps urllib3's log records, to count
 logging.getLogger("urllib3").addHandler(log)
