@@ -42,27 +42,29 @@ def send(get, path="/", times=20):
 def counts(ports, connections, closed=True):
     """Connections, files held, TIME_WAIT on each side; once all closed."""
     if closed:  # wait until the lab has seen each connection close
-        all(connection_closed(number) for number in connections)
+        for number in connections:
+            connection_closed(number)
     files = open_files() - files_before
     ours, labs = time_wait(ports)
-    return f"{len(connections)} conns, {files} files, TIME_WAIT {ours} | {labs}"
+    where = f"TIME_WAIT here {ours}, at the lab {labs}"
+    return f"connections {len(connections)}, files {files:+d}, {where}"
 
 
 files_before = open_files()
 ports, connections = send(requests.get)  # each response is dropped at once
 print("requests.get():", counts(ports, connections))  # <-
-#> requests.get(): 20 conns, 0 files, TIME_WAIT 20 | 0
+#> requests.get(): connections 20, files +0, TIME_WAIT here 20, at the lab 0
 
 with requests.Session() as session:
     ports, connections = send(session.get)
     print("Session, open:", counts(ports, connections, closed=False))
-    #> Session, open: 1 conns, 1 files, TIME_WAIT 0 | 0
+    #> Session, open: connections 1, files +1, TIME_WAIT here 0, at the lab 0
 print("Session, closed:", counts(ports, connections))  # <-
-#> Session, closed: 1 conns, 0 files, TIME_WAIT 1 | 0
+#> Session, closed: connections 1, files +0, TIME_WAIT here 1, at the lab 0
 
 with requests.Session() as session:  # the lab closes it after 0.1 s idle
     ports, connections = send(session.get, "/idle/0.1", times=1)
     print("lab closed it:", counts(ports, connections))
-    #> lab closed it: 1 conns, 1 files, TIME_WAIT 0 | 0
+    #> lab closed it: connections 1, files +1, TIME_WAIT here 0, at the lab 0
 print("then the Session:", counts(ports, connections))  # <-
-#> then the Session: 1 conns, 0 files, TIME_WAIT 0 | 1
+#> then the Session: connections 1, files +0, TIME_WAIT here 0, at the lab 1
