@@ -136,6 +136,12 @@ def test_the_lines_a_snippet_marks_are_lit_on_its_page(site):
 # page by each: the word is in the page's own text, as the search index has it.
 SEARCHED_FOR = {
     "threads-and-processes.md": ("fork", "multiprocessing", "gunicorn", "Celery"),
+    "leaks.md": (
+        "Too many open files",
+        "ResourceWarning",
+        "TIME_WAIT",
+        "Cannot assign requested address",
+    ),
 }
 
 
