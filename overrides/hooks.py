@@ -10,6 +10,9 @@
   is the source the outputs were verified with.
 - The Lab server page's endpoint tables are generated from the lab's route
   registry at each build, so the page shows the live lab and cannot drift.
+- The keep-alive matrix's table is generated from data/keepalive-matrix.json,
+  which `make matrix` measures, at each build: the page shows the data as it
+  is, and cannot drift from it.
 - A page that shows a proof (a snippet that imports the lab) gets a short,
   collapsed note on how to read it, where its proofs begin: made from one
   template, overrides/proof-note.md, and the docstrings of the lab's helpers.
@@ -87,6 +90,114 @@ def route_table(routes: list[dict], control: bool) -> str:
     return "\n".join(rows)
 
 
+# Where a page wants the keep-alive matrix, and the measured data it shows.
+MATRIX_MARKER = "<!-- keepalive-matrix -->"
+MATRIX_DATA = ROOT / "data" / "keepalive-matrix.json"
+MATRIX_COLUMNS = [
+    "Server",
+    "Keeps the connection",
+    "Announces `Keep-Alive`",
+    "Idle timeout",
+    "Requests per connection",
+    "HTTP/1.0 client",
+    "`Connection: close`",
+    "Pipelined second request",
+    "How an idle connection ends",
+]
+
+
+def _default(default: dict, unit: str = "") -> str:
+    """A default, linked to its source: "(docs)" if cited from there, "(config)"
+    if read from the server's own config object (its title says which)."""
+    value = "none" if default["value"] is None else f"{default['value']:g}{unit}"
+    if default["setting"]:
+        value = f"`{default['setting']}` {value}"
+    origin = "config" if default["read_from"] else "docs"
+    title = f"read from {default['read_from']}" if default["read_from"] else "cited"
+    if default["note"]:
+        title += f"; {default['note']}"
+    title = title.replace('"', "'")
+    return f'[{value}]({default["source"]} "{title}") ({origin})'
+
+
+def _ending(cell: dict) -> str:
+    """What followed an answer: kept, or how the connection ended."""
+    then = cell["then"]
+    if then == "kept":
+        ending = "kept"
+    elif then in ("FIN", "RST"):
+        ending = f"then {then}"
+        if cell.get("after", 0) >= 1:
+            ending += f" {cell['after']:g} s later"
+    else:
+        ending = then
+    if cell.get("answers_next"):
+        ending += f", yet answers one more request ({cell['answers_next']})"
+    return ending
+
+
+def _answer(cell: dict) -> str:
+    said = f"`{cell['connection']}`" if cell["connection"] else "no `Connection`"
+    answer = f"{said}, {_ending(cell)}"
+    if cell["version"] != "HTTP/1.1":
+        answer = f"answers {cell['version']}: {answer}"
+    return answer
+
+
+def matrix_row(server: dict, waited: float) -> list[str]:
+    """One server's row; `waited` is how long an idle close was waited for."""
+    cells, defaults = server["cells"], server["defaults"]
+    plain, asked, idle, limit = (
+        cells[key] for key in ("plain", "asked", "idle", "limit")
+    )
+    keeps = "yes" if plain["then"] == "kept" else f"no: {_answer(plain)}"
+    announces = f"`{asked['keep_alive']}`" if asked["keep_alive"] else "no"
+    if asked["keep_alive"] and not plain["keep_alive"]:
+        announces += " if the request says `keep-alive`"
+    if idle is None:
+        idle_measured, idle_end = "closes after every answer", "-"
+    elif idle["closed"] is None:
+        idle_measured = idle_end = f"still open after {waited:g} s"
+    else:
+        idle_measured = f"{idle['after']:g} s"
+        idle_end = idle["closed"]
+        if idle["sent_first"]:
+            idle_end += f", after sending {idle['sent_first']}"
+    if limit["answered"] is None:
+        limit_measured = f"none in {limit['cap']:,}"
+    else:
+        limit_measured = f"{limit['answered']:,}, {_ending(limit)}"
+    pipelined = cells["pipelined"]["second"]
+    return [
+        f"[{server['label']}]({server['home']}) {server['version']}",
+        keeps,
+        announces,
+        f"{_default(defaults['idle_timeout'], ' s')}; measured {idle_measured}",
+        f"{_default(defaults['max_requests'])}; measured {limit_measured}",
+        f"{_answer(cells['http10'])}; if it says `keep-alive`: "
+        f"{_answer(cells['http10_keep_alive'])}",
+        _answer(cells["connection_close"]),
+        "answered" if pipelined == "answered" else f"not answered: {pipelined}",
+        idle_end,
+    ]
+
+
+def matrix_table(data: dict) -> str:
+    """The keep-alive matrix as a Markdown table, from the measured data."""
+    rows = [MATRIX_COLUMNS, ["---"] * len(MATRIX_COLUMNS)]
+    waited = data["measured"]["probe"]["idle_wait"]
+    for server in data["servers"]:
+        rows.append([cell.replace("|", "\\|") for cell in matrix_row(server, waited)])
+    table = "\n".join(f"| {' | '.join(row)} |" for row in rows)
+    measured = data["measured"]
+    return (
+        f"{table}\n\nMeasured on {measured['on']} by `make matrix`, in "
+        f"{measured['seconds']} s, each server with its defaults. (docs): the "
+        "default as its documentation gives it; (config): as the server's own "
+        "config object had it when measured."
+    )
+
+
 # The note on reading proofs, and the helpers it describes.
 PROOF_NOTE = ROOT / "overrides" / "proof-note.md"
 LAB_HELPERS = ROOT / "lab" / "client.py"
@@ -157,6 +268,9 @@ def on_page_markdown(markdown, config, **_):
         routes = lab_routes()
         for marker, control in ROUTE_TABLES.items():
             markdown = markdown.replace(marker, route_table(routes, control))
+    if MATRIX_MARKER in markdown:
+        data = json.loads(MATRIX_DATA.read_text(encoding="utf-8"))
+        markdown = markdown.replace(MATRIX_MARKER, matrix_table(data))
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     markdown = with_proof_note(markdown)
