@@ -90,34 +90,39 @@ def route_table(routes: list[dict], control: bool) -> str:
     return "\n".join(rows)
 
 
-# Where a page wants the keep-alive matrix, and the measured data it shows.
-MATRIX_MARKER = "<!-- keepalive-matrix -->"
+# Where a page wants the keep-alive matrix, and the measured data it shows:
+# two tables, one row per server in each, and the columns of each.
 MATRIX_DATA = ROOT / "data" / "keepalive-matrix.json"
-MATRIX_COLUMNS = [
-    "Server",
-    "Keeps the connection",
-    "Announces `Keep-Alive`",
-    "Idle timeout",
-    "Requests per connection",
-    "HTTP/1.0 client",
-    "`Connection: close`",
-    "Pipelined second request",
-    "How an idle connection ends",
-]
+MATRIX_MEASURED = "<!-- keepalive-matrix-measured -->"
+MATRIX_TABLES = {
+    "<!-- keepalive-matrix -->": [
+        "Server",
+        "Keeps the connection",
+        "Announces `Keep-Alive`",
+        "Idle timeout",
+        "Requests per connection",
+        "How an idle connection ends",
+    ],
+    "<!-- keepalive-matrix-requests -->": [
+        "Server",
+        "HTTP/1.0 client",
+        "`Connection: close`",
+        "Pipelined second request",
+    ],
+}
 
 
 def _default(default: dict, unit: str = "") -> str:
     """A default, linked to its source: "(docs)" if cited from there, "(config)"
     if read from the server's own config object (its title says which)."""
     value = "none" if default["value"] is None else f"{default['value']:g}{unit}"
-    if default["setting"]:
-        value = f"`{default['setting']}` {value}"
     origin = "config" if default["read_from"] else "docs"
     title = f"read from {default['read_from']}" if default["read_from"] else "cited"
     if default["note"]:
         title += f"; {default['note']}"
     title = title.replace('"', "'")
-    return f'[{value}]({default["source"]} "{title}") ({origin})'
+    setting = f"`{default['setting']}` " if default["setting"] else ""
+    return f'{setting}[{value}]({default["source"]} "{title}") ({origin})'
 
 
 def _ending(cell: dict) -> str:
@@ -137,20 +142,21 @@ def _ending(cell: dict) -> str:
 
 
 def _answer(cell: dict) -> str:
-    said = f"`{cell['connection']}`" if cell["connection"] else "no `Connection`"
+    """What an answer says in `Connection`, and what follows."""
+    said = f"says `{cell['connection']}`" if cell["connection"] else "says nothing"
     answer = f"{said}, {_ending(cell)}"
     if cell["version"] != "HTTP/1.1":
-        answer = f"answers {cell['version']}: {answer}"
+        answer = f"answers {cell['version']}, {answer}"
     return answer
 
 
-def matrix_row(server: dict, waited: float) -> list[str]:
-    """One server's row; `waited` is how long an idle close was waited for."""
+def matrix_cells(server: dict, waited: float) -> dict[str, str]:
+    """One server's cells, by column; `waited` is how long an idle connection
+    was watched for its close."""
     cells, defaults = server["cells"], server["defaults"]
     plain, asked, idle, limit = (
         cells[key] for key in ("plain", "asked", "idle", "limit")
     )
-    keeps = "yes" if plain["then"] == "kept" else f"no: {_answer(plain)}"
     announces = f"`{asked['keep_alive']}`" if asked["keep_alive"] else "no"
     if asked["keep_alive"] and not plain["keep_alive"]:
         announces += " if the request says `keep-alive`"
@@ -159,8 +165,7 @@ def matrix_row(server: dict, waited: float) -> list[str]:
     elif idle["closed"] is None:
         idle_measured = idle_end = f"still open after {waited:g} s"
     else:
-        idle_measured = f"{idle['after']:g} s"
-        idle_end = idle["closed"]
+        idle_measured, idle_end = f"{idle['after']:g} s", idle["closed"]
         if idle["sent_first"]:
             idle_end += f", after sending {idle['sent_first']}"
     if limit["answered"] is None:
@@ -168,34 +173,50 @@ def matrix_row(server: dict, waited: float) -> list[str]:
     else:
         limit_measured = f"{limit['answered']:,}, {_ending(limit)}"
     pipelined = cells["pipelined"]["second"]
-    return [
-        f"[{server['label']}]({server['home']}) {server['version']}",
-        keeps,
-        announces,
-        f"{_default(defaults['idle_timeout'], ' s')}; measured {idle_measured}",
-        f"{_default(defaults['max_requests'])}; measured {limit_measured}",
-        f"{_answer(cells['http10'])}; if it says `keep-alive`: "
-        f"{_answer(cells['http10_keep_alive'])}",
-        _answer(cells["connection_close"]),
-        "answered" if pipelined == "answered" else f"not answered: {pipelined}",
-        idle_end,
-    ]
+    return {
+        "Server": f"[{server['label']}]({server['home']}) {server['version']}",
+        "Keeps the connection": "yes"
+        if plain["then"] == "kept"
+        else f"no: {_answer(plain)}",
+        "Announces `Keep-Alive`": announces,
+        "Idle timeout": f"{_default(defaults['idle_timeout'], ' s')}<br>"
+        f"measured: {idle_measured}",
+        "Requests per connection": f"{_default(defaults['max_requests'])}<br>"
+        f"measured: {limit_measured}",
+        "How an idle connection ends": idle_end,
+        "HTTP/1.0 client": f"{_answer(cells['http10'])}<br>"
+        f"asked to keep alive: {_answer(cells['http10_keep_alive'])}",
+        "`Connection: close`": _answer(cells["connection_close"]),
+        "Pipelined second request": "answered"
+        if pipelined == "answered"
+        else f"not answered: {pipelined}",
+    }
 
 
-def matrix_table(data: dict) -> str:
-    """The keep-alive matrix as a Markdown table, from the measured data."""
-    rows = [MATRIX_COLUMNS, ["---"] * len(MATRIX_COLUMNS)]
+def matrix_table(data: dict, columns: list[str]) -> str:
+    """A table of the keep-alive matrix, made from the measured data."""
     waited = data["measured"]["probe"]["idle_wait"]
+    rows = [columns, ["---"] * len(columns)]
     for server in data["servers"]:
-        rows.append([cell.replace("|", "\\|") for cell in matrix_row(server, waited)])
-    table = "\n".join(f"| {' | '.join(row)} |" for row in rows)
+        cells = matrix_cells(server, waited)
+        rows.append([cells[column].replace("|", "\\|") for column in columns])
+    return "\n".join(f"| {' | '.join(row)} |" for row in rows)
+
+
+def matrix_measured(data: dict) -> str:
+    """When, how long and with what the data was measured."""
     measured = data["measured"]
     return (
-        f"{table}\n\nMeasured on {measured['on']} by `make matrix`, in "
-        f"{measured['seconds']} s, each server with its defaults. (docs): the "
-        "default as its documentation gives it; (config): as the server's own "
-        "config object had it when measured."
+        f"Measured on {measured['on']} by `make matrix`, in {measured['seconds']} s, "
+        f"with Python {measured['python']}."
     )
+
+
+def matrix_tables(markdown: str, data: dict) -> str:
+    """The page with each keep-alive matrix marker replaced by what it stands for."""
+    for marker, columns in MATRIX_TABLES.items():
+        markdown = markdown.replace(marker, matrix_table(data, columns))
+    return markdown.replace(MATRIX_MEASURED, matrix_measured(data))
 
 
 # The note on reading proofs, and the helpers it describes.
@@ -268,9 +289,9 @@ def on_page_markdown(markdown, config, **_):
         routes = lab_routes()
         for marker, control in ROUTE_TABLES.items():
             markdown = markdown.replace(marker, route_table(routes, control))
-    if MATRIX_MARKER in markdown:
+    if any(marker in markdown for marker in MATRIX_TABLES):
         data = json.loads(MATRIX_DATA.read_text(encoding="utf-8"))
-        markdown = markdown.replace(MATRIX_MARKER, matrix_table(data))
+        markdown = matrix_tables(markdown, data)
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     markdown = with_proof_note(markdown)

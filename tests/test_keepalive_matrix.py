@@ -50,7 +50,7 @@ ALONE = dataclasses.replace(
     name="haproxy-without-client-timeout",
     command=functools.partial(haproxy_command, client_timeout=None),
 )
-ALONE_WATCH = dataclasses.replace(QUICK, idle_wait=1 + SHORT.idle_timeout + IDLE_SLACK)
+ALONE_WATCH = dataclasses.replace(QUICK, idle_wait=SHORT.idle_timeout + IDLE_SLACK)
 
 
 def run_recipe(url: str) -> str:
@@ -248,36 +248,48 @@ def test_the_data_file_holds_the_defaults_and_versions_installed_here(name: str)
     assert not announcement_problems(name, row["cells"], idle, most)
 
 
-def test_the_page_shows_the_table_where_it_wants_it():
+def test_the_page_shows_the_tables_where_it_wants_them():
     text = PAGE.read_text(encoding="utf-8")
-    assert text.count(HOOKS.MATRIX_MARKER) == 1
+    for marker in [*HOOKS.MATRIX_TABLES, HOOKS.MATRIX_MEASURED]:
+        assert text.count(marker) == 1, marker
     assert HOOKS.MATRIX_DATA == DATA_FILE
 
 
-def test_the_table_is_made_from_the_data_file():
-    table = HOOKS.matrix_table(DATA)
-    lines = table.splitlines()
-    assert lines[0].count("|") == len(HOOKS.MATRIX_COLUMNS) + 1
-    rows = [line for line in lines[2:] if line.startswith("| [")]
-    assert len(rows) == len(SERVERS)
-    for line, row in zip(rows, DATA["servers"], strict=True):
+@pytest.mark.parametrize("marker", HOOKS.MATRIX_TABLES)
+def test_each_table_is_made_from_the_data_file(marker: str):
+    columns = HOOKS.MATRIX_TABLES[marker]
+    lines = HOOKS.matrix_table(DATA, columns).splitlines()
+    assert lines[0] == f"| {' | '.join(columns)} |"
+    assert len(lines) == 2 + len(SERVERS)
+    for line, row in zip(lines[2:], DATA["servers"], strict=True):
         assert line.startswith(f"| [{row['label']}]({row['home']}) {row['version']} |")
-        for default in row["defaults"].values():  # each default links its source
-            assert f"]({default['source']} " in line, (row["name"], default)
-    # Another measurement makes another table.
+        assert line.count(" | ") == len(columns) - 1, line  # no stray "|"
+        if "Idle timeout" in columns:  # each default links to its source
+            for default in row["defaults"].values():
+                assert f"]({default['source']} " in line, (row["name"], default)
+
+
+def test_another_measurement_makes_another_page():
     changed = json.loads(json.dumps(DATA))
     changed["servers"][0]["cells"]["idle"]["after"] = 12.5
-    assert "measured 12.5 s" in HOOKS.matrix_table(changed)
-    assert "measured 12.5 s" not in table
+    changed["measured"]["seconds"] = 321
+    page = f"{HOOKS.MATRIX_MEASURED}\n" + "\n".join(HOOKS.MATRIX_TABLES)
+    before, after = HOOKS.matrix_tables(page, DATA), HOOKS.matrix_tables(page, changed)
+    assert "measured: 12.5 s" in after and "measured: 12.5 s" not in before
+    assert "in 321 s" in after and "in 321 s" not in before
 
 
-def test_the_built_page_shows_every_server(site):  # noqa: F811
+def test_the_built_page_shows_every_server_in_both_tables(site):  # noqa: F811
     html = (site / "keep-alive-matrix" / "index.html").read_text(encoding="utf-8")
-    assert HOOKS.MATRIX_MARKER not in html
-    table = html.split("<table>", 1)[1].split("</table>", 1)[0]
-    assert table.count("<tr>") == len(SERVERS) + 1
-    for row in DATA["servers"]:
-        assert f"{row['label']}</a> {row['version']}" in table, row["name"]
+    for marker in [*HOOKS.MATRIX_TABLES, HOOKS.MATRIX_MEASURED]:
+        assert marker not in html
+    tables = [part.split("</table>", 1)[0] for part in html.split("<table>")[1:]]
+    assert len(tables) == len(HOOKS.MATRIX_TABLES)
+    for table in tables:
+        assert table.count("<tr>") == len(SERVERS) + 1
+        for row in DATA["servers"]:
+            assert f"{row['label']}</a> {row['version']}" in table, row["name"]
+    assert f"in {DATA['measured']['seconds']} s" in html
 
 
 def cells_of(name: str) -> dict:

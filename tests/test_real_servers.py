@@ -56,9 +56,10 @@ def test_a_taken_port_is_named():
         assert message == f"waitress: port 127.0.0.1:{port} is taken"
         # The server's own words, when it finds the port taken itself.
         with pytest.raises(ServerStartError) as failure:
-            _start_once(SERVERS["nginx"], SHORT, port, backend=None)
-    assert f"nginx: exited with 1: port 127.0.0.1:{port} is taken" in str(failure.value)
-    assert "Address already in use" in str(failure.value)
+            _start_once(SERVERS["haproxy"], SHORT, port, "http://127.0.0.1:9")
+    message = str(failure.value)
+    assert message.startswith(f"haproxy: exited with 1: port 127.0.0.1:{port} is")
+    assert "cannot bind socket (Address already in use)" in message
 
 
 def with_a_line(command, line: str, config: str):
@@ -116,8 +117,8 @@ def processes_of(group: int) -> list[int]:
 
 
 def test_every_process_of_every_server_is_gone_even_after_an_error():
-    """nginx and Apache run workers, hypercorn a child: all go, and the folders."""
-    names = ["nginx", "apache", "hypercorn"]
+    """nginx, Apache and gunicorn run workers: all go, and the folders too."""
+    names = ["nginx", "apache", "gunicorn-sync"]
     groups: dict[str, list[int]] = {}
     folders: list[Path] = []
     with (
