@@ -152,24 +152,39 @@ def _start_once(
     folder = Path(tempfile.mkdtemp(prefix=f"server-{server.name}-"))
     # Apache's and nginx's workers run as `nobody`: they must read what is here.
     folder.chmod(0o755)
-    launch = Launch(server.name, folder, port, settings, backend)
-    args = server.command(launch)
-    if not server.program.startswith("python -m "):
-        args[0] = server.executable() or args[0]
     log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env={**os.environ, "SERVED_BY": server.name},
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # a group of its own, so its children go too
-        )
+    try:
+        args = server.command(Launch(server.name, folder, port, settings, backend))
+        if not server.program.startswith("python -m "):
+            args[0] = server.executable() or args[0]
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env={**os.environ, "SERVED_BY": server.name},
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # a group of its own, for its children
+            )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     running = RunningServer(
         server, settings, f"http://127.0.0.1:{port}", process, folder, log
     )
+    try:
+        _wait_until_it_answers(running, port)
+    except BaseException:
+        running.stop()  # whatever went wrong, nothing is left running
+        raise
+    return running
+
+
+def _wait_until_it_answers(running: RunningServer, port: int) -> None:
+    """Return once the server answers as itself; ServerStartError if it exits
+    or does not answer within START_TIMEOUT."""
+    server, process, log = running.server, running.process, running.log
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if process.poll() is not None:
@@ -177,18 +192,15 @@ def _start_once(
             said = log.read_text(errors="replace").splitlines()
             if taken := next((line for line in said if PORT_TAKEN.search(line)), None):
                 reason = f"port 127.0.0.1:{port} is taken ({taken.strip()[:200]})"
-            running.stop()
             raise ServerStartError(
                 f"{server.name}: exited with {process.returncode}: {reason}"
             )
         if _answers_as(server.name, port):
-            return running
+            return
         if time.monotonic() > deadline:
-            reason = _reason(log)
-            running.stop()
             raise ServerStartError(
                 f"{server.name}: no answer on 127.0.0.1:{port} within "
-                f"{START_TIMEOUT:g} s; its log says: {reason}"
+                f"{START_TIMEOUT:g} s; its log says: {_reason(log)}"
             )
         time.sleep(0.05)
 
@@ -235,26 +247,24 @@ def running(
     """Start the servers concurrently; each is running, or the error that says why
     not. Every one that started is stopped on the way out."""
     servers = list(servers)
+    # Each thread records its server as soon as it is running: if anything
+    # interrupts the start, every server that did start is still stopped.
     started: dict[str, RunningServer | ServerStartError] = {}
 
-    def start_one(server: Server) -> RunningServer | ServerStartError:
+    def start_one(server: Server) -> None:
         try:
-            return start(server, settings, backend=backend)
+            started[server.name] = start(server, settings, backend=backend)
         except ServerStartError as error:
-            return error
+            started[server.name] = error
+        except Exception as error:  # a bug here: still one line, and the others go on
+            why = f"{type(error).__name__}: {error}"
+            started[server.name] = ServerStartError(f"{server.name}: {why}")
 
     try:
         with ThreadPoolExecutor(max_workers=len(servers) or 1) as pool:
-            for server, result in zip(
-                servers, pool.map(start_one, servers), strict=True
-            ):
-                started[server.name] = result
-        yield started
+            list(pool.map(start_one, servers))
+        yield {server.name: started[server.name] for server in servers}
     finally:
-        with ThreadPoolExecutor(max_workers=len(started) or 1) as pool:
-            list(
-                pool.map(
-                    lambda each: each.stop(),
-                    [s for s in started.values() if isinstance(s, RunningServer)],
-                )
-            )
+        running_servers = [s for s in started.values() if isinstance(s, RunningServer)]
+        with ThreadPoolExecutor(max_workers=len(running_servers) or 1) as pool:
+            list(pool.map(RunningServer.stop, running_servers))

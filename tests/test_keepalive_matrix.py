@@ -30,7 +30,9 @@ from tests.docs_tree import DOCS, SNIPPETS, load_hooks
 from tests.site_pass import once_per_run, run_folder
 from tests.test_site import build, site  # noqa: F401  (fixtures)
 from tests.test_snippets import _logging_state, _restore_logging
+from tools import matrix
 from tools.matrix import CELLS, DATA_FILE, QUICK, REAL, measure
+from tools.matrix import main as matrix_main
 
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
 MEASURED = {row["name"]: row for row in DATA["servers"]}
@@ -427,3 +429,24 @@ CLAIMS = {
 def test_what_the_page_says_is_what_the_data_file_shows(claim: str):
     assert claim in PAGE_TEXT, "the page no longer says this: update CLAIMS"
     assert CLAIMS[claim](), "the data file no longer shows this: update the page"
+
+
+def test_make_matrix_refuses_an_output_that_is_not_a_json_file(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_status:
+        matrix_main(["--output", str(tmp_path)])
+    assert exit_status.value.code == 2
+    assert "--output must name a .json file" in capsys.readouterr().err
+
+
+def test_make_matrix_keeps_the_data_file_when_a_server_cannot_start(
+    tmp_path, capsys, monkeypatch
+):
+    missing = dataclasses.replace(SERVERS["nginx"], program="nginx-not-installed")
+    monkeypatch.setattr(matrix, "SERVERS", {"nginx": missing})
+    output = tmp_path / "matrix.json"
+    output.write_text("what was measured before")
+    assert matrix_main(["--output", str(output)]) == 1
+    assert output.read_text() == "what was measured before"
+    errors = capsys.readouterr().err.splitlines()
+    assert errors[0].startswith("nginx: nginx-not-installed is not installed")
+    assert errors[1] == f"{output} is unchanged."

@@ -21,6 +21,7 @@ from servers.process import (
     start,
 )
 from servers.registry import SERVERS, SHORT, Launch
+from tests.rawhttp import RawClient, get
 
 QUICKLY = 3.0  # seconds: a server that cannot start says so in less
 
@@ -162,3 +163,18 @@ def test_the_makefile_installs_what_servers_lists():
     makefile = (registry.ROOT / "Makefile").read_text(encoding="utf-8")
     assert "-m servers --missing-debian-packages" in makefile
     assert os.access(registry.ROOT / "servers" / "app.js", os.R_OK)
+
+
+def test_a_real_server_is_started_once_and_reused(real_server, lab_url):
+    """The session's HAProxy stands in front of the session's lab."""
+    haproxy = real_server("haproxy")
+    assert real_server("haproxy") is haproxy
+    with RawClient(haproxy.url) as client:
+        client.send(get("/"))
+        answer = client.response()
+        assert answer.headers["x-served-by"] == "haproxy"
+        assert answer.headers["x-lab-connection"]  # the lab answered behind it
+        # Its front idle timeout is SHORT's.
+        closing = client.wait_for_close(SHORT.idle_timeout + 2)
+    assert closing.how == "FIN", closing
+    assert SHORT.idle_timeout - 0.1 <= closing.after <= SHORT.idle_timeout + 1

@@ -311,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=DATA_FILE, help="%(default)s")
     args = parser.parse_args(argv)
+    if args.output.is_dir() or args.output.suffix != ".json":
+        parser.error(f"--output must name a .json file, not {args.output}")
     settings, probe = (SHORT, QUICK) if args.short else (DEFAULTS, REAL)
     began = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
