@@ -113,7 +113,8 @@ def stop(process: subprocess.Popen, stop_signal: signal.Signals) -> None:
             break
         time.sleep(0.02)
     if group_alive(process.pid):
-        os.killpg(process.pid, signal.SIGKILL)
+        with suppress(ProcessLookupError):  # gone meanwhile
+            os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=STOP_TIMEOUT)
 
 
@@ -140,7 +141,7 @@ def _answers_as(name: str, port: int) -> bool:
         response = connection.getresponse()
         response.read()
         return response.getheader("X-Served-By") == name
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return False
     finally:
         connection.close()
