@@ -18,7 +18,8 @@ test's temporary directory; the tail of that log is part of every error.
 
 The site's build and browser pass take longer than anything else: when the run
 has a test that needs them, they start with the session, in the background
-(``tests/site_pass.py``), and run while the other tests do.
+(``tests/site_pass.py``), and run while the other tests do. So does the short
+measurement of the real servers (``tests/matrix_pass.py``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,19 @@ def site_pass_started_early(
     items = request.session.items
     needed = any("site_in_browser" in item.fixturenames for item in items)
     with site_pass.started_early(tmp_path_factory) if needed else nullcontext():
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def short_matrix_started_early(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The real servers' short measurement waits seconds for idle connections
+    to close: it starts with the session, in the background, as the site does."""
+    items = request.session.items
+    needed = any("short_matrix" in item.fixturenames for item in items)
+    early = site_pass.started_early(tmp_path_factory, module="tests.matrix_pass")
+    with early if needed else nullcontext():
         yield
 
 

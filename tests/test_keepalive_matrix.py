@@ -4,104 +4,42 @@ shows the data file as it is.
 `make matrix` measures the real servers with their real defaults, which takes
 minutes, and writes data/keepalive-matrix.json. Here the same code
 (tools/matrix.py) measures every server again with short settings
-(servers.registry.SHORT) and short waits, once per test run. Each server's
+(servers.registry.SHORT) and short waits, once per test run
+(tests/matrix_pass.py). Each server's
 cells must come out as the data file says, but for what the short settings
 change: its idle timeout and its request limit.
 """
 
-import contextlib
 import dataclasses
-import functools
-import io
 import json
 import math
-import os
 import re
-import runpy
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from lab.process import LabProcess
-from servers.process import ServerStartError, running
-from servers.registry import SERVERS, SHORT, haproxy_command
-from tests.docs_tree import DOCS, SNIPPETS, load_hooks
-from tests.site_pass import once_per_run, run_folder
+from servers.registry import SERVERS, SHORT
+from tests.docs_tree import DOCS, load_hooks
+from tests.matrix_pass import IDLE_SLACK, RECIPE, short_matrix
+from tests.site_pass import run_folder
 from tests.test_site import build, site  # noqa: F401  (fixtures)
-from tests.test_snippets import _logging_state, _restore_logging
 from tools import matrix
-from tools.matrix import CELLS, DATA_FILE, QUICK, REAL, measure
+from tools.matrix import CELLS, DATA_FILE, REAL
 from tools.matrix import main as matrix_main
 
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
 MEASURED = {row["name"]: row for row in DATA["servers"]}
 PAGE = DOCS / "keep-alive-matrix.md"
 PAGE_TEXT = " ".join(PAGE.read_text(encoding="utf-8").split())
-RECIPE = SNIPPETS / "keep-alive-matrix" / "00_recipe_count_the_connections.py"
 # What the recipe prints: "connections for 5 requests: 1".
 RECIPE_PRINTS = re.compile(r"connections for (\d+) requests: (\d+)")
 HOOKS = load_hooks()
-# How much later than its setting a server may close an idle connection, in
-# seconds: waitress looks once a second here, and Node adds a second.
-IDLE_SLACK = 2.0
-# HAProxy with `timeout http-keep-alive` and no `timeout client`, watched this
-# long for a close: longer than any other server takes with SHORT settings.
-ALONE = dataclasses.replace(
-    SERVERS["haproxy"],
-    name="haproxy-without-client-timeout",
-    command=functools.partial(haproxy_command, client_timeout=None),
-)
-ALONE_WATCH = dataclasses.replace(QUICK, idle_wait=SHORT.idle_timeout + IDLE_SLACK)
 
 
-def run_recipe(url: str) -> str:
-    """What the page's recipe prints with BASE_URL set to `url`."""
-    printed = io.StringIO()
-    before = os.environ.get("BASE_URL")
-    os.environ["BASE_URL"] = url
-    logging_before = _logging_state()  # the recipe sets up urllib3's log
-    try:
-        with contextlib.redirect_stdout(printed):
-            runpy.run_path(str(RECIPE), run_name="__main__")
-    except Exception as error:  # one line for the test that reads it
-        return f"{type(error).__name__}: {error}"
-    finally:
-        _restore_logging(logging_before)
-        if before is None:
-            del os.environ["BASE_URL"]
-        else:
-            os.environ["BASE_URL"] = before
-    return printed.getvalue().strip()
-
-
-def measure_short(folder: Path) -> dict:
-    """Every server's cells with SHORT settings, what the recipe prints against
-    it, and ALONE's idle close."""
-    lab = LabProcess(log=folder / "lab.log")  # the back end for HAProxy
-    try:
-        with running([*SERVERS.values(), ALONE], SHORT, backend=lab.url) as started:
-            alone = {ALONE.name: started[ALONE.name]}
-            others = {name: started[name] for name in SERVERS}
-            with ThreadPoolExecutor(1) as pool:
-                watched = pool.submit(measure, alone, ALONE_WATCH, ("idle",))
-                cells = measure(others, QUICK)
-                alone_cells = watched.result()[ALONE.name]
-            recipe = {
-                name: run_recipe(server.url)
-                for name, server in others.items()
-                if not isinstance(server, ServerStartError)
-            }
-    finally:
-        lab.stop()
-    return {"servers": cells, "recipe": recipe, "alone": alone_cells}
-
-
-@pytest.fixture(scope="session")
-def short_matrix(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Measured once per test run, by whichever xdist worker asks first."""
-    folder = run_folder(tmp_path_factory)
-    return once_per_run(folder, "short-matrix", measure_short)[0]
+@pytest.fixture(scope="session", name="short_matrix")
+def short_matrix_fixture(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """tests/matrix_pass.py's measurement: made once per test run, usually
+    in the process tests/conftest.py started for it as the session began."""
+    return short_matrix(run_folder(tmp_path_factory))
 
 
 def announced(keep_alive: str | None) -> dict[str, int]:
