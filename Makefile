@@ -24,7 +24,7 @@ CHECK_SELECTION := \
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lab run update-examples check renumber format lock browser clean
+.PHONY: help serve test lab run update-examples check renumber matrix format lock debian-packages clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,7 +43,7 @@ $(NODE_STAMP): package.json package-lock.json
 serve: $(STAMP) $(NODE_STAMP) ## Serve the site on 127.0.0.1:8000, with live reload.
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(STAMP) $(NODE_STAMP) browser ## Run every test: lab, snippets, rules, build, browser.
+test: $(STAMP) $(NODE_STAMP) debian-packages ## Run every test: lab, snippets, rules, build, browser.
 	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 lab: $(STAMP) ## Start the lab on its default address (Ctrl+C stops).
@@ -70,6 +70,9 @@ renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
 	@test -n "$(PAGE)" || { echo "usage: make renumber PAGE=<page>, for docs/<page>.md" >&2; exit 2; }
 	@$(BIN)/python -m tools.renumber $(PAGE)
 
+matrix: $(STAMP) debian-packages ## Measure the real servers: data/keepalive-matrix.json
+	$(BIN)/python -m tools.matrix
+
 format: $(STAMP) ## Format and fix the code with the pinned ruff.
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -81,15 +84,18 @@ lock: ## Re-pin requirements.txt from requirements.in.
 	  $(VENV).lock/bin/python -m pip freeze --exclude-editable; } > requirements.txt
 	rm -rf $(VENV).lock
 
-# The browser test loads every built page in Debian's Chromium (never a
-# downloaded browser). Install it when it is missing and we are allowed to.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian's packages the tests use, never a downloaded build: Chromium, in
+# which the browser test loads every built page, and the real servers that
+# servers/registry.py declares. Installed when missing and we are allowed to.
+debian-packages: $(STAMP)
+	@missing="$$(command -v chromium >/dev/null 2>&1 || echo chromium) $$($(BIN)/python -m servers --missing-debian-packages)"; \
+	missing=$$(echo $$missing); \
+	test -z "$$missing" || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser test..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing Debian's $$missing for the tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "The browser test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	    echo "The tests need Debian's $$missing: sudo apt-get install $$missing" >&2; exit 1; \
 	  fi; }
 
 clean: ## Remove .venv, the built site and the caches.

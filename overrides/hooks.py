@@ -13,6 +13,9 @@
 - The Lab server page's endpoint tables are generated from the lab's route
   registry at each build, so the page shows the live lab and cannot drift.
   Tables of cited figures come from their data files in data/ the same way.
+- The keep-alive matrix's table is generated from data/keepalive-matrix.json,
+  which `make matrix` measures, at each build: the page shows the data as it
+  is, and cannot drift from it.
 - A page that shows a proof (a snippet that imports the lab) gets a short,
   collapsed note on how to read it, where its proofs begin: made from one
   template, overrides/proof-note.md, and the docstrings of the lab's helpers.
@@ -113,6 +116,135 @@ def cited_table(data: Path) -> str:
     return "\n".join(rows)
 
 
+# Where a page wants the keep-alive matrix, and the measured data it shows:
+# two tables, one row per server in each, and the columns of each.
+MATRIX_DATA = ROOT / "data" / "keepalive-matrix.json"
+MATRIX_MEASURED = "<!-- keepalive-matrix-measured -->"
+MATRIX_TABLES = {
+    "<!-- keepalive-matrix -->": [
+        "Server",
+        "Keeps the connection",
+        "Announces `Keep-Alive`",
+        "Idle timeout",
+        "Requests per connection",
+        "How an idle connection ends",
+    ],
+    "<!-- keepalive-matrix-requests -->": [
+        "Server",
+        "HTTP/1.0 client",
+        "`Connection: close`",
+        "Pipelined second request",
+    ],
+}
+
+
+def _default(default: dict, unit: str = "") -> str:
+    """A default, linked to its source: "(docs)" if cited from there, "(config)"
+    if read from the server's own config object (its title says which)."""
+    value = "none" if default["value"] is None else f"{default['value']:g}{unit}"
+    origin = "config" if default["read_from"] else "docs"
+    title = f"read from {default['read_from']}" if default["read_from"] else "cited"
+    if default["note"]:
+        title += f"; {default['note']}"
+    title = title.replace('"', "'")
+    setting = f"`{default['setting']}` " if default["setting"] else ""
+    return f'{setting}[{value}]({default["source"]} "{title}") ({origin})'
+
+
+def _ending(cell: dict) -> str:
+    """What followed an answer: kept, or how the connection ended."""
+    then = cell["then"]
+    if then == "kept":
+        ending = "kept"
+    elif then in ("FIN", "RST"):
+        ending = f"then {then}"
+        if cell.get("after", 0) >= 1:
+            ending += f" {cell['after']:g} s later"
+    else:
+        ending = then
+    if cell.get("answers_next"):
+        ending += f", yet answers one more request ({cell['answers_next']})"
+    return ending
+
+
+def _answer(cell: dict) -> str:
+    """What an answer says in `Connection`, and what follows."""
+    said = f"says `{cell['connection']}`" if cell["connection"] else "says nothing"
+    answer = f"{said}, {_ending(cell)}"
+    if cell["version"] != "HTTP/1.1":
+        answer = f"answers {cell['version']}, {answer}"
+    return answer
+
+
+def matrix_cells(server: dict, waited: float) -> dict[str, str]:
+    """One server's cells, by column; `waited` is how long an idle connection
+    was watched for its close."""
+    cells, defaults = server["cells"], server["defaults"]
+    plain, asked, idle, limit = (
+        cells[key] for key in ("plain", "asked", "idle", "limit")
+    )
+    announces = f"`{asked['keep_alive']}`" if asked["keep_alive"] else "no"
+    if asked["keep_alive"] and not plain["keep_alive"]:
+        announces += " if the request says `keep-alive`"
+    if idle is None:
+        idle_measured, idle_end = "closes after every answer", "-"
+    elif idle["closed"] is None:
+        idle_measured = idle_end = f"still open after {waited:g} s"
+    else:
+        idle_measured, idle_end = f"{idle['after']:g} s", idle["closed"]
+        if idle["sent_first"]:
+            idle_end += f", after sending {idle['sent_first']}"
+    if limit["answered"] is None:
+        limit_measured = f"none in {limit['cap']:,}"
+    else:
+        limit_measured = f"{limit['answered']:,}, {_ending(limit)}"
+    pipelined = cells["pipelined"]["second"]
+    return {
+        "Server": f"[{server['label']}]({server['home']}) {server['version']}",
+        "Keeps the connection": "yes"
+        if plain["then"] == "kept"
+        else f"no: {_answer(plain)}",
+        "Announces `Keep-Alive`": announces,
+        "Idle timeout": f"{_default(defaults['idle_timeout'], ' s')}<br>"
+        f"measured: {idle_measured}",
+        "Requests per connection": f"{_default(defaults['max_requests'])}<br>"
+        f"measured: {limit_measured}",
+        "How an idle connection ends": idle_end,
+        "HTTP/1.0 client": f"{_answer(cells['http10'])}<br>"
+        f"asked to keep alive: {_answer(cells['http10_keep_alive'])}",
+        "`Connection: close`": _answer(cells["connection_close"]),
+        "Pipelined second request": "answered"
+        if pipelined == "answered"
+        else f"not answered: {pipelined}",
+    }
+
+
+def matrix_table(data: dict, columns: list[str]) -> str:
+    """A table of the keep-alive matrix, made from the measured data."""
+    waited = data["measured"]["probe"]["idle_wait"]
+    rows = [columns, ["---"] * len(columns)]
+    for server in data["servers"]:
+        cells = matrix_cells(server, waited)
+        rows.append([cells[column].replace("|", "\\|") for column in columns])
+    return "\n".join(f"| {' | '.join(row)} |" for row in rows)
+
+
+def matrix_measured(data: dict) -> str:
+    """When, how long and with what the data was measured."""
+    measured = data["measured"]
+    return (
+        f"Measured on {measured['on']} by `make matrix`, in {measured['seconds']} s, "
+        f"with Python {measured['python']}."
+    )
+
+
+def matrix_tables(markdown: str, data: dict) -> str:
+    """The page with each keep-alive matrix marker replaced by what it stands for."""
+    for marker, columns in MATRIX_TABLES.items():
+        markdown = markdown.replace(marker, matrix_table(data, columns))
+    return markdown.replace(MATRIX_MEASURED, matrix_measured(data))
+
+
 # The note on reading proofs, and the helpers it describes.
 PROOF_NOTE = ROOT / "overrides" / "proof-note.md"
 LAB_HELPERS = ROOT / "lab" / "client.py"
@@ -186,6 +318,9 @@ def on_page_markdown(markdown, config, **_):
     for marker, data in CITED_TABLES.items():
         if marker in markdown:
             markdown = markdown.replace(marker, cited_table(data))
+    if any(marker in markdown for marker in MATRIX_TABLES):
+        data = json.loads(MATRIX_DATA.read_text(encoding="utf-8"))
+        markdown = matrix_tables(markdown, data)
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     markdown = with_proof_note(markdown)

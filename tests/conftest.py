@@ -7,13 +7,19 @@
 - ``start_lab``: a factory for a test that needs a lab of its own, usually with
   extra options: ``start_lab("--header-timeout", "0.5").url``. Every lab it
   starts is stopped when the test ends.
+- ``real_server``: a real server from servers/registry.py, started the first
+  time a test of this process asks for it and reused after, stopped when the
+  session ends: ``real_server("haproxy").url`` is HAProxy in front of this
+  process's lab, closing a client's idle connection after 1 s (SHORT settings).
+  A server that cannot start fails the test with one line that says why.
 
 Each lab listens on a free port (``--port 0``) and logs to a file under the
 test's temporary directory; the tail of that log is part of every error.
 
 The site's build and browser pass take longer than anything else: when the run
 has a test that needs them, they start with the session, in the background
-(``tests/site_pass.py``), and run while the other tests do.
+(``tests/site_pass.py``), and run while the other tests do. So does the short
+measurement of the real servers (``tests/matrix_pass.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from pathlib import Path
 import pytest
 
 from lab.process import LabProcess
+from servers.process import RunningServer, ServerStartError, start
+from servers.registry import SERVERS, SHORT, Settings
 from tests import site_pass
 
 
@@ -43,6 +51,19 @@ def site_pass_started_early(
     items = request.session.items
     needed = any("site_in_browser" in item.fixturenames for item in items)
     with site_pass.started_early(tmp_path_factory) if needed else nullcontext():
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def short_matrix_started_early(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The real servers' short measurement waits seconds for idle connections
+    to close: it starts with the session, in the background, as the site does."""
+    items = request.session.items
+    needed = any("short_matrix" in item.fixturenames for item in items)
+    early = site_pass.started_early(tmp_path_factory, module="tests.matrix_pass")
+    with early if needed else nullcontext():
         yield
 
 
@@ -76,3 +97,23 @@ def start_lab(tmp_path: Path) -> Iterator[Callable[..., LabProcess]]:
         yield start
     finally:
         _stop_all(labs)
+
+
+@pytest.fixture(scope="session")
+def real_server(lab_url: str) -> Iterator[Callable[..., RunningServer]]:
+    started: dict[tuple[str, Settings], RunningServer] = {}
+
+    def get(name: str, settings: Settings = SHORT) -> RunningServer:
+        if (name, settings) not in started:
+            try:
+                server = start(SERVERS[name], settings, backend=lab_url)
+            except ServerStartError as error:
+                pytest.fail(str(error), pytrace=False)
+            started[name, settings] = server
+        return started[name, settings]
+
+    try:
+        yield get
+    finally:
+        for server in started.values():
+            server.stop()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -41,6 +42,19 @@ def get(path: str, *headers: str, version: str = "1.1") -> bytes:
 def digits(size: int) -> bytes:
     """The first `size` bytes of 0123456789..., as /stream sends them."""
     return (DIGITS * (size // 10 + 1))[:size]
+
+
+class ClosedByPeer(AssertionError):
+    """The server closed the connection (FIN) before a whole response came."""
+
+
+@dataclass
+class Closing:
+    """How a connection ended while we waited, sending nothing."""
+
+    how: str | None  # "FIN", "RST", or None: still open when the wait ended
+    after: float  # seconds from the start of the wait
+    sent: bytes  # what the server sent before it closed
 
 
 @dataclass
@@ -83,7 +97,7 @@ class RawClient:
             shown = (
                 f"{got[:80]!r}... ({len(got)} bytes)" if len(got) > 80 else repr(got)
             )
-            raise AssertionError(f"closed by the lab; received {shown}")
+            raise ClosedByPeer(f"closed by the server; received {shown}")
         self.pending += data
 
     def _take(self, size: int) -> bytes:
@@ -136,6 +150,25 @@ class RawClient:
         """The lab resets the connection (RST)."""
         with pytest.raises(ConnectionResetError):
             self.sock.recv(1)
+
+    def wait_for_close(self, timeout: float) -> Closing:
+        """Wait up to `timeout` seconds for the server to close: no sleep, no race.
+
+        recv() returns b"" for a FIN and raises ConnectionResetError for a RST.
+        """
+        start = time.monotonic()
+        sent, self.pending = self.pending, b""
+        while (left := start + timeout - time.monotonic()) > 0:
+            if not select.select([self.sock], [], [], left)[0]:
+                break
+            try:
+                data = self.sock.recv(65536)
+            except ConnectionResetError:
+                return Closing("RST", time.monotonic() - start, sent)
+            if not data:
+                return Closing("FIN", time.monotonic() - start, sent)
+            sent += data
+        return Closing(None, time.monotonic() - start, sent)
 
     def readable(self, timeout: float) -> bool:
         """Whether the lab sent something (or closed) within `timeout` seconds."""

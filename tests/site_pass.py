@@ -294,8 +294,11 @@ EARLY_PASS_WAIT = 20  # seconds
 
 
 @contextmanager
-def started_early(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Build the site and run the browser pass now, in a process of their own.
+def started_early(
+    tmp_path_factory: pytest.TempPathFactory, module: str = "tests.site_pass"
+) -> Iterator[None]:
+    """Run `python -m <module> <run folder>` now, in a process of its own: by
+    default, build the site and run the browser pass.
 
     One process per test run: the first worker to get here starts it. A process,
     not a thread, so that the tests that check for leaked threads and unclosed
@@ -304,13 +307,13 @@ def started_early(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """
     root = run_folder(tmp_path_factory)
     try:
-        (root / "early.started").touch(exist_ok=False)
+        (root / f"{module}.started").touch(exist_ok=False)
     except FileExistsError:
         yield  # another worker started it
         return
-    with open(root / "early.log", "w") as log:
+    with open(root / f"{module}.log", "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-W", "error", "-m", "tests.site_pass", str(root)],
+            [sys.executable, "-W", "error", "-m", module, str(root)],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
