@@ -4,12 +4,12 @@ import requests
 
 from lab import LAB_URL
 
-# The head and a first chunk come at once, the next chunk a second later.
-URL = f"{LAB_URL}/stream/20?chunk=10&delay=1"  # <- a 1 s stall mid-body
+# The head and a first chunk come at once, the next chunk 2 s later.
+URL = f"{LAB_URL}/stream/20?chunk=10&delay=2"  # <- a 2 s stall mid-body
 
 with requests.Session() as session:
     try:
-        session.get(URL, timeout=(5, 0.2))  # <- reading the body times out
+        session.get(URL, timeout=(5, 0.8))  # <- reading the body times out
     except requests.RequestException as error:
         stalled = error
 
