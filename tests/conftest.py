@@ -3,10 +3,16 @@
 - ``lab_url``: one lab per pytest process (so one per xdist worker) for the
   whole session. Its URL is also exported as ``LAB_URL`` for the session, so
   in-process code (``from lab import LAB_URL``, the helpers) talks to it, and
-  as ``BASE_URL``, the server a recipe talks to.
+  as ``BASE_URL``, the server a recipe talks to. Its HTTPS address and CA
+  certificate are exported too, as ``LAB_HTTPS_URL`` and ``LAB_CA_BUNDLE``.
+  ``REQUESTS_CA_BUNDLE`` is not: a snippet that trusts the lab says so
+  itself, with ``verify=LAB_CA_BUNDLE``, as a reader's copy of it must. It
+  and ``CURL_CA_BUNDLE`` are removed instead, as ``python -m lab.run`` does
+  (see lab.process.CA_BUNDLE_VARIABLES).
 - ``start_lab``: a factory for a test that needs a lab of its own, usually with
   extra options: ``start_lab("--header-timeout", "0.5").url``. Every lab it
-  starts is stopped when the test ends.
+  starts is stopped when the test ends. ``start_module_lab`` is the same for
+  a lab that the tests of one module share (one per worker that runs them).
 
 Each lab listens on a free port (``--port 0``) and logs to a file under the
 test's temporary directory; the tail of that log is part of every error.
@@ -19,12 +25,12 @@ has a test that needs them, they start with the session, in the background
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
 
-from lab.process import LabProcess
+from lab.process import CA_BUNDLE_VARIABLES, LabProcess
 from tests import site_pass
 
 
@@ -50,7 +56,10 @@ def site_pass_started_early(
 def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     lab = LabProcess(log=tmp_path_factory.mktemp("lab") / "lab.log")
     with pytest.MonkeyPatch.context() as env:  # restored after the session
-        env.setenv("LAB_URL", lab.url)
+        for name in CA_BUNDLE_VARIABLES:
+            env.delenv(name, raising=False)
+        for name, value in lab.environment().items():
+            env.setenv(name, value)
         env.setenv("BASE_URL", lab.url)  # where recipes send their requests
         try:
             yield lab.url
@@ -58,8 +67,9 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             _stop_all([lab])
 
 
-@pytest.fixture
-def start_lab(tmp_path: Path) -> Iterator[Callable[..., LabProcess]]:
+@contextmanager
+def _labs(folder: Path) -> Iterator[Callable[..., LabProcess]]:
+    """A factory that starts labs logging into `folder`; all stopped at the end."""
     labs: list[LabProcess] = []
 
     def start(
@@ -67,12 +77,28 @@ def start_lab(tmp_path: Path) -> Iterator[Callable[..., LabProcess]]:
         port: int | None = 0,
         quiet: bool = True,
         env: dict[str, str] | None = None,
+        rtt: float = 0.0,
     ) -> LabProcess:
-        log = tmp_path / f"lab-{len(labs) + 1}.log"
-        labs.append(LabProcess(*args, log=log, port=port, quiet=quiet, env=env))
-        return labs[-1]
+        log = folder / f"lab-{len(labs) + 1}.log"
+        lab = LabProcess(*args, log=log, port=port, quiet=quiet, env=env, rtt=rtt)
+        labs.append(lab)
+        return lab
 
     try:
         yield start
     finally:
         _stop_all(labs)
+
+
+@pytest.fixture
+def start_lab(tmp_path: Path) -> Iterator[Callable[..., LabProcess]]:
+    with _labs(tmp_path) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def start_module_lab(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., LabProcess]]:
+    with _labs(tmp_path_factory.mktemp("module-lab")) as start:
+        yield start

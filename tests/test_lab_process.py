@@ -69,7 +69,13 @@ def test_signal_stops_the_lab_promptly(start_lab: StartLab, signum: int) -> None
         waiting.expect_fin()
     assert code == 0
     lab.stop()
-    assert lab.output == "Lab server stopped\n"
+    # After its first line: where snippets find it, then its last word.
+    exports = [f"  export {name}={value}" for name, value in lab.environment().items()]
+    assert lab.output.splitlines() == [
+        "Snippets in another shell find it with:",
+        *exports,
+        "Lab server stopped",
+    ]
 
 
 def test_access_log(start_lab: StartLab) -> None:
