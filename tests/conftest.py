@@ -6,9 +6,10 @@
   as ``BASE_URL``, the server a recipe talks to. Its HTTPS address and CA
   certificate are exported too, as ``LAB_HTTPS_URL`` and ``LAB_CA_BUNDLE``.
   ``REQUESTS_CA_BUNDLE`` is not: a snippet that trusts the lab says so
-  itself, with ``verify=LAB_CA_BUNDLE``, as a reader's copy of it must. It
-  and ``CURL_CA_BUNDLE`` are removed instead, as ``python -m lab.run`` does
-  (see lab.process.CA_BUNDLE_VARIABLES).
+  itself, with ``verify=LAB_CA_BUNDLE``, as a reader's copy of it must.
+- ``no_ca_bundle_from_the_shell``: it and ``CURL_CA_BUNDLE`` are removed for
+  the whole session, as ``python -m lab.run`` removes them for a snippet (see
+  lab.process.CA_BUNDLE_VARIABLES).
 - ``start_lab``: a factory for a test that needs a lab of its own, usually with
   extra options: ``start_lab("--header-timeout", "0.5").url``. Every lab it
   starts is stopped when the test ends. ``start_module_lab`` is the same for
@@ -52,12 +53,19 @@ def site_pass_started_early(
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_ca_bundle_from_the_shell() -> Iterator[None]:
+    """Every test runs as lab.run runs a snippet: without CA_BUNDLE_VARIABLES."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in CA_BUNDLE_VARIABLES:
+            env.delenv(name, raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
 def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     lab = LabProcess(log=tmp_path_factory.mktemp("lab") / "lab.log")
     with pytest.MonkeyPatch.context() as env:  # restored after the session
-        for name in CA_BUNDLE_VARIABLES:
-            env.delenv(name, raising=False)
         for name, value in lab.environment().items():
             env.setenv(name, value)
         env.setenv("BASE_URL", lab.url)  # where recipes send their requests
