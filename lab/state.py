@@ -26,7 +26,6 @@ MAX_FLAKY_KEYS = 10_000
 FLAKY_KEY_COST = 16  # bytes: what a /flaky key costs, its digest
 BLACKHOLE_FILL = 16  # most connections a full listen queue may take here
 STALL_HELD = 16  # connections /stall's listener holds; it closes the oldest
-STALL_RECEIVE_BUFFER = 4096  # bytes: so an upload stalls soon
 
 
 @dataclass
@@ -184,10 +183,6 @@ class Stall:
         if self._listener is None:
             family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
             listener = socket.socket(family, socket.SOCK_STREAM)
-            # Inherited by each accepted socket: a small window, soon full.
-            listener.setsockopt(
-                socket.SOL_SOCKET, socket.SO_RCVBUF, STALL_RECEIVE_BUFFER
-            )
             listener.bind((self.host, 0))
             listener.listen(STALL_HELD)
             listener.setblocking(False)
