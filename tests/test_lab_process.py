@@ -1,7 +1,8 @@
 """Lab tests: the ``python -m lab`` process: startup, logging, shutdown.
 
-SIGTERM and SIGINT stop it at once, the access log, LAB_URL as its default
-address, and bad arguments, a bad LAB_URL or a port in use: exit 2, one line.
+SIGTERM and SIGINT stop it at once, what it prints, the access log, LAB_URL
+as its default address, and bad arguments, a bad LAB_URL or LAB_HTTPS_URL, a
+CA file it cannot write or a port in use: exit 2, one line.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import re
 import signal
 import subprocess
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 from unittest import mock
 from urllib.parse import urlsplit
@@ -108,11 +111,16 @@ def test_lab_url_sets_the_default_address(start_lab: StartLab) -> None:
         (["--header-timeout", "nan"], "argument --header-timeout"),
         (["--body-timeout", "0"], "argument --body-timeout"),
         (["--max-connections", "0"], "argument --max-connections"),
+        (["--tls-port", "https"], "argument --tls-port: expected a port"),
+        (["--handshake-timeout", "0"], "argument --handshake-timeout"),
+        (["--rtt", "50"], "argument --rtt: expected a round-trip time such as 50ms"),
+        (["--rtt=-5ms"], "argument --rtt: expected a round-trip time"),
+        (["--tls-port", "8765", "--port", "8765"], "cannot share port 8765"),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:
-    result = run_lab_cli(*args, "--port", "0")
+    result = run_lab_cli("--port", "0", *args)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.startswith("python -m lab: error: ")
@@ -145,3 +153,37 @@ def test_bad_lab_url_exits_2(lab_url: str, message: str) -> None:
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "https_url, message",
+    [
+        ("http://127.0.0.1:8766", "LAB_HTTPS_URL='http://127.0.0.1:8766' is not a URL"),
+        ("https://127.0.0.1:8766/x", "is not a URL like https://127.0.0.1:8766"),
+        ("https://10.0.0.1:8766", "refusing to listen on 10.0.0.1"),
+    ],
+)
+def test_bad_lab_https_url_exits_2(
+    monkeypatch: pytest.MonkeyPatch, https_url: str, message: str
+) -> None:
+    monkeypatch.setenv("LAB_HTTPS_URL", https_url)
+    result = run_lab_cli()
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_ca_file_it_cannot_write_is_refused(tmp_path: Path) -> None:
+    env = {**os.environ, "LAB_CA_BUNDLE": str(tmp_path)}  # a folder
+    result = subprocess.run(
+        [sys.executable, "-m", "lab", "--port", "0", "--tls-port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"python -m lab: error: cannot write the CA certificate to "
+        f"{tmp_path}: Is a directory\n"
+    )
