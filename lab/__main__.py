@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import ipaddress
 import math
 import os
@@ -116,7 +117,10 @@ def routes_text(width: int = 80) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(
         prog="python -m lab",
-        description="Run the lab: a local HTTP/1.1 server for the keep-alive guide.",
+        description="Run the lab: a local HTTP/1.1 server, with HTTPS, for the "
+        "keep-alive guide.",
+        # Wide enough for "--handshake-timeout S" and its help on one line.
+        formatter_class=functools.partial(argparse.HelpFormatter, max_help_position=25),
     )
     defaults = Config()
     parser.add_argument("--host", help="a loopback address (default: from LAB_URL)")
@@ -134,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         type=rtt_argument,
         default=0.0,
         metavar="T",
-        help="emulate a round-trip time T such as 50ms or 0.05s: each new "
-        "connection waits one, each byte half of one (default: 0)",
+        help="emulate a round-trip time T such as 50ms or 0.05s: a new "
+        "connection waits one, and every byte, each way, half of one (default: 0)",
     )
     parser.add_argument(
         "--idle-timeout",

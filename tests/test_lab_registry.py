@@ -189,6 +189,7 @@ def test_the_lab_loads_only_the_standard_library_until_it_serves() -> None:
 
 def test_the_lab_page_quotes_the_lab_s_own_limits() -> None:
     from lab.connection import MAX_PIPELINED, WRITE_PIECE
+    from lab.delay import IN_FLIGHT_CHUNKS, MAX_RTT, READ_SIZE
     from lab.server import Config
     from lab.state import FLAKY_KEY_COST, MAX_FLAKY_KEYS
     from lab.wire import MAX_HEAD
@@ -202,5 +203,8 @@ def test_the_lab_page_quotes_the_lab_s_own_limits() -> None:
         f"seconds ({Config().write_timeout:g} by default)",
         f"a {FLAKY_KEY_COST}-byte digest",
         f"Beyond {MAX_FLAKY_KEYS:,} keys",
+        f"seconds ({Config().handshake_timeout:g} by default), counted from",
+        f"at most {IN_FLIGHT_CHUNKS * READ_SIZE // 2**20} MiB in flight each way",
+        f"up to `{MAX_RTT:g}s`",
     ):
         assert quoted in page, f"docs/lab.md no longer says {quoted!r}"
