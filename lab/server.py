@@ -51,7 +51,7 @@ from lab import DEFAULT_CA_BUNDLE, lab_environment
 from lab.connection import Connection, close_writer
 from lab.delay import Relay
 from lab.state import Barriers, Blackhole, FlakyAttempts, Stall, Stats
-from lab.tls import TlsFacts, server_context
+from lab.tls import TlsFacts, server_context, write_ca_bundle
 from lab.wire import ConnectionDone, Incoming, url_for
 
 Handler = Callable[
@@ -174,16 +174,19 @@ class Lab:
 async def serve(config: Config) -> None:
     """Run the lab until SIGINT or SIGTERM."""
     lab = Lab(config)
-    try:
-        context = server_context(config.ca_bundle)
-    except OSError as error:
-        reason = error.strerror or error
-        message = f"cannot write the CA certificate to {config.ca_bundle}: {reason}"
-        raise ListenError(message) from None
+    context, ca_certificate = server_context()
     servers: list[asyncio.Server] = []
     try:
         http = await _listen(lab, servers, config.port, "--port")
         https = await _listen(lab, servers, config.tls_port, "--tls-port", context)
+        # Only now: a lab that cannot start leaves a running lab's CA file alone.
+        try:
+            write_ca_bundle(config.ca_bundle, ca_certificate)
+        except OSError as error:
+            reason = error.strerror or error
+            bundle = config.ca_bundle
+            message = f"cannot write the CA certificate to {bundle}: {reason}"
+            raise ListenError(message) from None
     except ListenError:
         await lab.stop(servers)
         raise

@@ -28,21 +28,21 @@ MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2  # older clients get a protocol_version
 SERVER_NAMES = ("127.0.0.1", "localhost")
 
 
-def server_context(ca_bundle: Path) -> ssl.SSLContext:
-    """A server context with a certificate from a new CA, whose own certificate
-    is written to `ca_bundle` (replacing what was there, in one step)."""
+def server_context() -> tuple[ssl.SSLContext, bytes]:
+    """A server context with a certificate from a new CA, and the CA's own
+    certificate (PEM), for write_ca_bundle() once the lab listens."""
     import trustme  # not at import time: `python -m lab --help` needs no more
 
     ca = trustme.CA(organization_name="keep-alive guide lab")
-    _write_atomically(ca_bundle, ca.cert_pem.bytes())
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.minimum_version = MINIMUM_VERSION
     ca.issue_cert(*SERVER_NAMES).configure_cert(context)
-    return context
+    return context, ca.cert_pem.bytes()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """A reader in another terminal sees the old file or the new one, never half."""
+def write_ca_bundle(path: Path, data: bytes) -> None:
+    """Replace the CA file in one step: a reader in another terminal sees the
+    old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ca-", suffix=".pem")
     try:

@@ -128,14 +128,22 @@ def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> No
     assert result.stderr.count("\n") == 1  # one line, no usage, no traceback
 
 
-def test_port_in_use_is_refused(lab_url: str) -> None:
-    port = urlsplit(lab_url).port
-    result = run_lab_cli("--port", str(port))
+@pytest.mark.parametrize("option", ["--port", "--tls-port"])
+def test_port_in_use_is_refused(lab_url: str, option: str) -> None:
+    import lab
+
+    taken = lab.LAB_URL if option == "--port" else lab.LAB_HTTPS_URL
+    port = urlsplit(taken).port
+    ca_before = Path(lab.LAB_CA_BUNDLE).read_bytes()
+    other = "--tls-port" if option == "--port" else "--port"
+    result = run_lab_cli(option, str(port), other, "0")
     assert result.returncode == 2
     assert result.stderr == (
         f"python -m lab: error: port {port} is already in use; "
-        "stop the other lab or pass --port\n"
+        f"stop the other lab or pass {option}\n"
     )
+    # The running lab's CA file is left as it was: its clients still trust it.
+    assert Path(lab.LAB_CA_BUNDLE).read_bytes() == ca_before
 
 
 @pytest.mark.parametrize(
