@@ -200,7 +200,7 @@ async def serve(config: Config) -> None:
     https_url = url_for(*https.sockets[0].getsockname()[:2], "https")
     print(f"Lab server listening on {url} and {https_url} (Ctrl+C to stop)")
     if config.rtt:
-        print(f"Every round trip takes {config.rtt * 1000:g} ms more (--rtt).")
+        print(f"Each round trip to it takes {config.rtt * 1000:g} ms (--rtt).")
     print("Snippets in another shell find it with:")
     for name, value in lab_environment(url, https_url, config.ca_bundle).items():
         print(f"  export {name}={value}")
