@@ -66,8 +66,8 @@ def __getattr__(name: str) -> Any:
         return os.environ.get("LAB_HTTPS_URL", DEFAULT_HTTPS_URL).rstrip("/")
     if name == "LAB_CA_BUNDLE":
         return os.path.expanduser(os.environ.get("LAB_CA_BUNDLE") or DEFAULT_CA_BUNDLE)
-    # The helpers need requests; loaded on first use, `python -m lab` (the
-    # server) stays pure standard library.
+    # The helpers need requests; loaded on first use, so that `python -m lab`
+    # (the server) loads only the standard library, and trustme (lab.tls).
     if name in _HELPERS:
         from lab import client
 
