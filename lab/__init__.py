@@ -75,8 +75,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def lab_environment(url: str, https_url: str, ca_bundle: object) -> dict[str, str]:
-    """The environment variables that point snippets at a running lab."""
+def lab_environment(
+    url: str, https_url: str | None = None, ca_bundle: object = None
+) -> dict[str, str]:
+    """The environment variables that point snippets at a running lab; the
+    HTTPS ones only for a lab that serves HTTPS."""
+    if https_url is None:
+        return {"LAB_URL": url}
     return {"LAB_URL": url, "LAB_HTTPS_URL": https_url, "LAB_CA_BUNDLE": str(ca_bundle)}
 
 

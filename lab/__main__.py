@@ -134,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the HTTPS port; 0 picks a free one (default: from LAB_HTTPS_URL)",
     )
     parser.add_argument(
+        "--no-https",
+        action="store_true",
+        help="serve HTTP alone: no TLS port, no CA (starts faster)",
+    )
+    parser.add_argument(
         "--rtt",
         type=rtt_argument,
         default=0.0,
@@ -210,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         host = url_host if args.host is None else args.host
         port = url_port if args.port is None else args.port
         tls_port = https_port if args.tls_port is None else args.tls_port
-        if port == tls_port != 0:
+        if args.no_https:
+            tls_port = None
+        elif port == tls_port != 0:
             raise ValueError(f"HTTP and HTTPS cannot share port {port}")
         _check_loopback(host)
     except ValueError as error:

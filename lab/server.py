@@ -65,7 +65,7 @@ class Config:
 
     host: str = "127.0.0.1"
     port: int = 8765
-    tls_port: int = 8766
+    tls_port: int | None = 8766  # None: no HTTPS, no CA, and no trustme
     ca_bundle: Path = field(
         default_factory=lambda: Path(DEFAULT_CA_BUNDLE).expanduser()
     )
@@ -174,19 +174,13 @@ class Lab:
 async def serve(config: Config) -> None:
     """Run the lab until SIGINT or SIGTERM."""
     lab = Lab(config)
-    context, ca_certificate = server_context()
     servers: list[asyncio.Server] = []
     try:
         http = await _listen(lab, servers, config.port, "--port")
-        https = await _listen(lab, servers, config.tls_port, "--tls-port", context)
-        # Only now: a lab that cannot start leaves a running lab's CA file alone.
-        try:
-            write_ca_bundle(config.ca_bundle, ca_certificate)
-        except OSError as error:
-            reason = error.strerror or error
-            bundle = config.ca_bundle
-            message = f"cannot write the CA certificate to {bundle}: {reason}"
-            raise ListenError(message) from None
+        url = url_for(*http.sockets[0].getsockname()[:2])
+        https_url = None
+        if config.tls_port is not None:
+            https_url = await _listen_https(lab, servers, config.tls_port)
     except ListenError:
         await lab.stop(servers)
         raise
@@ -196,9 +190,8 @@ async def serve(config: Config) -> None:
         # Not on Windows, where Ctrl+C raises KeyboardInterrupt instead.
         with suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
-    url = url_for(*http.sockets[0].getsockname()[:2])
-    https_url = url_for(*https.sockets[0].getsockname()[:2], "https")
-    print(f"Lab server listening on {url} and {https_url} (Ctrl+C to stop)")
+    also = f" and {https_url}" if https_url else ""
+    print(f"Lab server listening on {url}{also} (Ctrl+C to stop)")
     if config.rtt:
         print(f"Each round trip to it takes {config.rtt * 1000:g} ms (--rtt).")
     print("Snippets in another shell find it with:")
@@ -210,6 +203,20 @@ async def serve(config: Config) -> None:
     finally:
         await lab.stop(servers)
         print("Lab server stopped", flush=True)
+
+
+async def _listen_https(lab: Lab, servers: list[asyncio.Server], port: int) -> str:
+    """Serve HTTPS with a certificate from a new CA; write the CA's; the URL."""
+    context, ca_certificate = server_context()
+    https = await _listen(lab, servers, port, "--tls-port", context)
+    # Only now: a lab that cannot start leaves a running lab's CA file alone.
+    try:
+        write_ca_bundle(lab.config.ca_bundle, ca_certificate)
+    except OSError as error:
+        reason = error.strerror or error
+        message = f"cannot write the CA certificate to {lab.config.ca_bundle}: {reason}"
+        raise ListenError(message) from None
+    return url_for(*https.sockets[0].getsockname()[:2], "https")
 
 
 async def _listen(

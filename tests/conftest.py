@@ -12,8 +12,9 @@
   lab.process.CA_BUNDLE_VARIABLES).
 - ``start_lab``: a factory for a test that needs a lab of its own, usually with
   extra options: ``start_lab("--header-timeout", "0.5").url``. Every lab it
-  starts is stopped when the test ends. ``start_module_lab`` is the same for
-  a lab that the tests of one module share (one per worker that runs them).
+  starts is stopped when the test ends. It serves HTTP alone unless the test
+  asks for ``https=True``. ``start_module_lab`` is the same for a lab that
+  the tests of one module share (one per worker that runs them).
 
 Each lab listens on a free port (``--port 0``) and logs to a file under the
 test's temporary directory; the tail of that log is part of every error.
@@ -86,9 +87,13 @@ def _labs(folder: Path) -> Iterator[Callable[..., LabProcess]]:
         quiet: bool = True,
         env: dict[str, str] | None = None,
         rtt: float = 0.0,
+        https: bool = False,  # a CA costs each lab ~0.2 s: only when asked
     ) -> LabProcess:
         log = folder / f"lab-{len(labs) + 1}.log"
-        lab = LabProcess(*args, log=log, port=port, quiet=quiet, env=env, rtt=rtt)
+        tls_port = 0 if https else None
+        lab = LabProcess(
+            *args, log=log, port=port, tls_port=tls_port, quiet=quiet, env=env, rtt=rtt
+        )
         labs.append(lab)
         return lab
 

@@ -13,7 +13,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from unittest import mock
@@ -57,7 +56,7 @@ def run_lab_cli(
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_stops_the_lab_promptly(start_lab: StartLab, signum: int) -> None:
-    lab = start_lab()
+    lab = start_lab(https=True)
     with RawClient(lab.url) as idle, RawClient(lab.url) as waiting:
         idle.send(get("/"))
         idle.response()
@@ -99,6 +98,9 @@ def test_lab_url_sets_the_default_address(start_lab: StartLab) -> None:
     lab = start_lab(port=None, env=env)
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", lab.url)
     assert_still_serving(lab.url)
+    # start_lab() passes --no-https: no HTTPS, and no CA written.
+    assert (lab.https_url, lab.ca_bundle.exists()) == (None, False)
+    assert lab.environment() == {"LAB_URL": lab.url}
 
 
 @pytest.mark.parametrize(
@@ -181,15 +183,11 @@ def test_bad_lab_https_url_exits_2(
     assert result.stderr.count("\n") == 1
 
 
-def test_a_ca_file_it_cannot_write_is_refused(tmp_path: Path) -> None:
-    env = {**os.environ, "LAB_CA_BUNDLE": str(tmp_path)}  # a folder
-    result = subprocess.run(
-        [sys.executable, "-m", "lab", "--port", "0", "--tls-port", "0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+def test_a_ca_file_it_cannot_write_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LAB_CA_BUNDLE", str(tmp_path))  # a folder
+    result = run_lab_cli("--port", "0", "--tls-port", "0")
     assert result.returncode == 2
     assert result.stderr == (
         f"python -m lab: error: cannot write the CA certificate to "

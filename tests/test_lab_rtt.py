@@ -27,7 +27,7 @@ RTT = 0.05
 
 @pytest.fixture(scope="module")
 def slow_lab(start_module_lab: Callable[..., LabProcess]) -> LabProcess:
-    return start_module_lab(rtt=RTT)
+    return start_module_lab(rtt=RTT, https=True)
 
 
 def timed_get(session: requests.Session, url: str) -> tuple[float, str]:

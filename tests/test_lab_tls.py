@@ -250,7 +250,7 @@ def test_a_client_that_offers_only_tls_1_1(lab_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def impatient_lab(start_module_lab: Callable[..., LabProcess]) -> LabProcess:
-    return start_module_lab("--handshake-timeout", str(HANDSHAKE_TIMEOUT))
+    return start_module_lab("--handshake-timeout", str(HANDSHAKE_TIMEOUT), https=True)
 
 
 @pytest.mark.parametrize(
