@@ -14,6 +14,9 @@ WORKERS ?= 2
 # snippets in snippets/<page>/, or to one snippet, by their test ids
 # (`<page>/NN_<what>.py`, see snippet_id in tests/docs_tree.py).
 SELECTED := $(if $(SNIPPET),[$(SNIPPET:snippets/%=%)],$(if $(PAGE),[$(PAGE)/))
+# RTT=50ms (or 0.05s) makes `make run` and `make lab` emulate that round-trip
+# time: the lab's --rtt, which checks the value.
+RTT_OPTION := $(if $(RTT),"--rtt=$(RTT)")
 # Stops with a clear message when PAGE or SNIPPET names nothing pytest runs.
 CHECK_SELECTION := \
 	{ test -z "$(PAGE)" || test -z "$(SNIPPET)" || { echo "give PAGE= or SNIPPET=, not both" >&2; exit 2; }; } && \
@@ -46,12 +49,12 @@ serve: $(STAMP) $(NODE_STAMP) ## Serve the site on 127.0.0.1:8000, with live rel
 test: $(STAMP) $(NODE_STAMP) debian-packages ## Run every test: lab, snippets, rules, build, browser.
 	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
-lab: $(STAMP) ## Start the lab on its default address (Ctrl+C stops).
-	$(BIN)/python -m lab
+lab: $(STAMP) ## Start the lab on its default ports (Ctrl+C stops): RTT=
+	$(BIN)/python -m lab $(RTT_OPTION)
 
-run: $(STAMP) ## Run one snippet on a lab of its own: SNIPPET=<path>
-	@test -n "$(SNIPPET)" || { echo "usage: make run SNIPPET=snippets/<page>/<file>.py" >&2; exit 2; }
-	@$(BIN)/python -m lab.run $(SNIPPET)
+run: $(STAMP) ## Run a snippet on a lab of its own: SNIPPET=<path>, RTT=
+	@test -n "$(SNIPPET)" || { echo "usage: make run SNIPPET=snippets/<page>/<file>.py [RTT=50ms]" >&2; exit 2; }
+	@$(BIN)/python -m lab.run $(RTT_OPTION) $(SNIPPET)
 
 update-examples: $(STAMP) ## Rewrite outputs (#> lines, transcripts). PAGE=, SNIPPET=
 	@$(CHECK_SELECTION)

@@ -1,22 +1,29 @@
 """``python -m lab``: run the lab server on loopback until Ctrl+C or SIGTERM.
 
-``python -m lab --routes`` lists what each URL path does, and exits.
+It serves HTTP on LAB_URL's port and HTTPS on LAB_HTTPS_URL's, and writes its
+CA certificate to LAB_CA_BUNDLE; it prints all three. ``--rtt 50ms`` makes
+every round trip take that long. ``python -m lab --routes`` lists what each
+URL path does, and exits.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import ipaddress
 import math
 import os
 import sys
 import textwrap
+from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-import lab.routes  # noqa: F401  (registers every route on ROUTES)
-from lab import DEFAULT_URL
+import lab
+import lab.routes  # registers every route on ROUTES
+from lab import DEFAULT_CA_BUNDLE, DEFAULT_HTTPS_URL, DEFAULT_URL
+from lab.delay import rtt_argument
 from lab.registry import ROUTES
 from lab.server import Config, ListenError, serve
 
@@ -51,8 +58,11 @@ def _positive_integer(text: str) -> int:
     return int(text)
 
 
-def _parse_lab_url(url: str) -> tuple[str, int]:
+def _parse_lab_url(
+    url: str, name: str = "LAB_URL", default: str = DEFAULT_URL
+) -> tuple[str, int]:
     """Host and port from a LAB_URL such as http://127.0.0.1:8765."""
+    scheme = urlsplit(default).scheme
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -60,15 +70,15 @@ def _parse_lab_url(url: str) -> tuple[str, int]:
         parts, port = None, None
     if (
         parts is None
-        or parts.scheme != "http"
+        or parts.scheme != scheme
         or not parts.hostname
         or parts.path not in ("", "/")
         or parts.query
         or parts.fragment
         or parts.username is not None
     ):
-        raise ValueError(f"LAB_URL={url!r} is not a URL like {DEFAULT_URL}")
-    return parts.hostname, 80 if port is None else port
+        raise ValueError(f"{name}={url!r} is not a URL like {default}")
+    return parts.hostname, {"http": 80, "https": 443}[scheme] if port is None else port
 
 
 def _check_loopback(host: str) -> None:
@@ -107,12 +117,34 @@ def routes_text(width: int = 80) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(
         prog="python -m lab",
-        description="Run the lab: a local HTTP/1.1 server for the keep-alive guide.",
+        description="Run the lab: a local HTTP/1.1 server, with HTTPS, for the "
+        "keep-alive guide.",
+        # Wide enough for "--handshake-timeout S" and its help on one line.
+        formatter_class=functools.partial(argparse.HelpFormatter, max_help_position=25),
     )
     defaults = Config()
     parser.add_argument("--host", help="a loopback address (default: from LAB_URL)")
     parser.add_argument(
         "--port", type=_port, help="0 picks a free port (default: from LAB_URL)"
+    )
+    parser.add_argument(
+        "--tls-port",
+        type=_port,
+        metavar="PORT",
+        help="the HTTPS port; 0 picks a free one (default: from LAB_HTTPS_URL)",
+    )
+    parser.add_argument(
+        "--no-https",
+        action="store_true",
+        help="serve HTTP alone: no TLS port, no CA (starts faster)",
+    )
+    parser.add_argument(
+        "--rtt",
+        type=rtt_argument,
+        default=0.0,
+        metavar="T",
+        help="emulate a round-trip time T such as 50ms or 0.05s: a new "
+        "connection waits one, and every byte, each way, half of one (default: 0)",
     )
     parser.add_argument(
         "--idle-timeout",
@@ -146,6 +178,14 @@ def main(argv: list[str] | None = None) -> int:
         "(default: %(default)g)",
     )
     parser.add_argument(
+        "--handshake-timeout",
+        type=_positive_seconds,
+        default=defaults.handshake_timeout,
+        metavar="S",
+        help="drop an HTTPS client whose TLS handshake is not done within S "
+        "seconds of its connect (default: %(default)g)",
+    )
+    parser.add_argument(
         "--max-connections",
         type=_positive_integer,
         default=defaults.max_connections,
@@ -156,15 +196,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--routes", action="store_true", help="list the URL paths and what each does"
     )
-    parser.epilog = f"LAB_URL (default: {DEFAULT_URL}) sets the default address."
+    parser.epilog = (
+        f"LAB_URL (default: {DEFAULT_URL}) and LAB_HTTPS_URL (default: "
+        f"{DEFAULT_HTTPS_URL}) set the default addresses. The lab writes its CA "
+        f"certificate to LAB_CA_BUNDLE (default: {DEFAULT_CA_BUNDLE})."
+    )
     args = parser.parse_args(argv)
     if args.routes:
         print(routes_text(), end="")
         return 0
     try:
         url_host, url_port = _parse_lab_url(os.environ.get("LAB_URL", DEFAULT_URL))
+        https_url = os.environ.get("LAB_HTTPS_URL", DEFAULT_HTTPS_URL)
+        https_host, https_port = _parse_lab_url(
+            https_url, "LAB_HTTPS_URL", DEFAULT_HTTPS_URL
+        )
+        _check_loopback(https_host)  # its port is used; the host is LAB_URL's
         host = url_host if args.host is None else args.host
         port = url_port if args.port is None else args.port
+        tls_port = https_port if args.tls_port is None else args.tls_port
+        if args.no_https:
+            tls_port = None
+        elif port == tls_port != 0:
+            raise ValueError(f"HTTP and HTTPS cannot share port {port}")
         _check_loopback(host)
     except ValueError as error:
         parser.error(str(error))
@@ -172,11 +226,15 @@ def main(argv: list[str] | None = None) -> int:
         # "localhost" may resolve to both 127.0.0.1 and ::1; one socket is enough.
         host="127.0.0.1" if host == "localhost" else host,
         port=port,
+        tls_port=tls_port,
+        ca_bundle=Path(lab.LAB_CA_BUNDLE),
         idle_timeout=args.idle_timeout,
         header_timeout=args.header_timeout,
         body_timeout=args.body_timeout,
         write_timeout=args.write_timeout,
+        handshake_timeout=args.handshake_timeout,
         max_connections=args.max_connections,
+        rtt=args.rtt,
         quiet=args.quiet,
     )
     try:

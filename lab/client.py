@@ -130,3 +130,13 @@ def recipe(name: str) -> SimpleNamespace:
     ):
         raise ValueError(f"no recipe {name!r} in {SNIPPETS}")
     return SimpleNamespace(**runpy.run_path(str(path), run_name="recipe"))
+
+
+def stall_url(scheme: str = "http") -> str:
+    """An address on the lab's host that accepts a connection and then stays silent."""
+    if scheme not in ("http", "https"):
+        raise ValueError(f"scheme must be 'http' or 'https', not {scheme!r}")
+    response = _control("GET", "/stall")
+    response.raise_for_status()
+    url: str = response.json()["url"]
+    return scheme + url.removeprefix("http")

@@ -41,6 +41,7 @@ from lab.wire import (
 
 if TYPE_CHECKING:
     from lab.server import Lab
+    from lab.tls import TlsFacts
 
 LINGER_TIMEOUT = 1.0  # how long to drain a client after an error response
 CLOSE_TIMEOUT = 5.0  # how long a close may wait for a client to read our output
@@ -67,6 +68,7 @@ class Connection:
     max_requests: int | None = None  # set by /max/{n}
     counted_in: int = -1  # the stats epoch that last counted this connection
     overflowed: bool = False  # it sent over MAX_PIPELINED bytes while waiting
+    tls: TlsFacts | None = None  # None: plain HTTP
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def identity(self) -> dict[str, Any]:
@@ -160,10 +162,7 @@ class Connection:
         if isinstance(outcome, Drop):
             self._log_request(request, f"dropped ({outcome.how.upper()})")
             if outcome.how == "rst":
-                self.writer.get_extra_info("socket").setsockopt(
-                    socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_ZERO
-                )
-                self.writer.transport.abort()
+                abort_with_reset(self.writer)
             return f"dropped with {outcome.how.upper()}"
         if self.max_requests is not None and self.requests >= self.max_requests:
             outcome.close = True
@@ -217,6 +216,7 @@ class Connection:
             ("X-Lab-Connection", str(self.number)),
             ("X-Lab-Connection-Request", str(self.requests)),
             ("X-Lab-Client-Port", str(self.client_port)),
+            *(self.tls.headers() if self.tls else []),
             *response.headers,
         ]
         if not response.http10:  # an HTTP/1.0 response closes by default
@@ -280,6 +280,13 @@ class Connection:
     def _log_request(self, request: Request | None, outcome: str) -> None:
         what = f"{request.method} {request.target}" if request else "-"
         self.lab.log(f"conn {self.number} req {self.requests} {what} -> {outcome}")
+
+
+def abort_with_reset(writer: asyncio.StreamWriter) -> None:
+    """Close the connection with a RST, not a FIN."""
+    sock = writer.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_ZERO)
+    writer.transport.abort()
 
 
 def _is_control(found: tuple[Route, dict[str, str]] | None) -> bool:

@@ -283,3 +283,13 @@ async def blackhole(ex: Exchange) -> Outcome:
     """200 with `{"url": …}`: an address on the lab's host where a TCP connect
     never completes (a listener whose queue is full), for connect timeouts."""
     return json_response(200, {"url": await ex.lab.blackhole.url()})
+
+
+@route("/stall", methods=("GET",), control=True)
+async def stall(ex: Exchange) -> Outcome:
+    """200 with `{"url": …}`: an address on the lab's host that accepts
+    connections, then stays silent. It never reads from them nor answers: a
+    TLS handshake gets no reply, and a large upload stalls in the send. Use it
+    as `http://` or as `https://`. It holds the most recent few connections
+    and closes older ones."""
+    return json_response(200, {"url": ex.lab.stall.url()})

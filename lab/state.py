@@ -4,6 +4,7 @@
 - FlakyAttempts: the requests each /flaky key has seen.
 - Barriers: the /barrier groups filling up.
 - Blackhole: the listener /blackhole hands out.
+- Stall: the listener /stall hands out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import socket
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,14 +25,18 @@ if TYPE_CHECKING:
 MAX_FLAKY_KEYS = 10_000
 FLAKY_KEY_COST = 16  # bytes: what a /flaky key costs, its digest
 BLACKHOLE_FILL = 16  # most connections a full listen queue may take here
+STALL_HELD = 16  # connections /stall's listener holds; it closes the oldest
 
 
 @dataclass
 class Stats:
-    """What /stats reports: counted requests, and the connections carrying them."""
+    """What /stats reports: counted requests, the connections carrying them, and
+    those connections' TLS handshakes, full or resumed."""
 
     connections: int = 0
     requests: int = 0
+    tls_full: int = 0
+    tls_resumed: int = 0
     epoch: int = 0  # bumped by each reset
 
     def count_request(self, conn: Connection) -> None:
@@ -39,13 +44,21 @@ class Stats:
         if conn.counted_in != self.epoch:
             conn.counted_in = self.epoch
             self.connections += 1
+            if conn.tls is not None and conn.tls.resumed:
+                self.tls_resumed += 1
+            elif conn.tls is not None:
+                self.tls_full += 1
 
     def reset(self) -> None:
         self.epoch += 1
-        self.connections = self.requests = 0
+        self.connections = self.requests = self.tls_full = self.tls_resumed = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"connections": self.connections, "requests": self.requests}
+        counts = {"connections": self.connections, "requests": self.requests}
+        # Only once HTTPS was used: what a plain-HTTP proof prints stays short.
+        if self.tls_full or self.tls_resumed:
+            counts |= {"tls_full": self.tls_full, "tls_resumed": self.tls_resumed}
+        return counts
 
 
 class FlakyAttempts:
@@ -153,3 +166,47 @@ class Blackhole:
             sock.close()
         self._fillers.clear()
         self._listener = None
+
+
+class Stall:
+    """A listener that accepts connections, then never reads, writes or closes
+    them: a TLS handshake gets no answer, and an upload stalls once the
+    buffers are full. It holds the STALL_HELD most recent ones."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self._listener: socket.socket | None = None
+        self._accepting: asyncio.Task[None] | None = None
+        self._held: deque[socket.socket] = deque()
+
+    def url(self) -> str:
+        if self._listener is None:
+            family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+            listener = socket.socket(family, socket.SOCK_STREAM)
+            listener.bind((self.host, 0))
+            listener.listen(STALL_HELD)
+            listener.setblocking(False)
+            self._listener = listener
+            self._accepting = asyncio.ensure_future(self._accept(listener))
+        host, port = self._listener.getsockname()[:2]
+        return url_for(host, port)
+
+    async def _accept(self, listener: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                sock, _ = await loop.sock_accept(listener)
+            except OSError:  # out of file descriptors, say: the lab goes on
+                await asyncio.sleep(0.1)
+                continue
+            self._held.append(sock)
+            if len(self._held) > STALL_HELD:
+                self._held.popleft().close()
+
+    def close(self) -> None:
+        if self._accepting is not None:
+            self._accepting.cancel()
+        for sock in [*self._held, *([self._listener] if self._listener else [])]:
+            sock.close()
+        self._held.clear()
+        self._listener = self._accepting = None

@@ -259,9 +259,9 @@ def encode_head(status: int, headers: list[tuple[str, str]], version: str) -> by
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def url_for(host: str, port: int) -> str:
-    """The http:// URL of a listening address; IPv6 hosts get their brackets."""
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+def url_for(host: str, port: int, scheme: str = "http") -> str:
+    """The URL of a listening address; IPv6 hosts get their brackets."""
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
 def _show(data: bytes) -> str:

@@ -3,10 +3,18 @@
 - ``lab_url``: one lab per pytest process (so one per xdist worker) for the
   whole session. Its URL is also exported as ``LAB_URL`` for the session, so
   in-process code (``from lab import LAB_URL``, the helpers) talks to it, and
-  as ``BASE_URL``, the server a recipe talks to.
+  as ``BASE_URL``, the server a recipe talks to. Its HTTPS address and CA
+  certificate are exported too, as ``LAB_HTTPS_URL`` and ``LAB_CA_BUNDLE``.
+  ``REQUESTS_CA_BUNDLE`` is not: a snippet that trusts the lab says so
+  itself, with ``verify=LAB_CA_BUNDLE``, as a reader's copy of it must.
+- ``no_ca_bundle_from_the_shell``: it and ``CURL_CA_BUNDLE`` are removed for
+  the whole session, as ``python -m lab.run`` removes them for a snippet (see
+  lab.process.CA_BUNDLE_VARIABLES).
 - ``start_lab``: a factory for a test that needs a lab of its own, usually with
   extra options: ``start_lab("--header-timeout", "0.5").url``. Every lab it
-  starts is stopped when the test ends.
+  starts is stopped when the test ends. It serves HTTP alone unless the test
+  asks for ``https=True``. ``start_module_lab`` is the same for a lab that
+  the tests of one module share (one per worker that runs them).
 - ``real_server``: a real server from servers/registry.py, started the first
   time a test of this process asks for it and reused after, stopped when the
   session ends: ``real_server("haproxy").url`` is HAProxy in front of this
@@ -25,12 +33,12 @@ measurement of the real servers (``tests/matrix_pass.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
 
-from lab.process import LabProcess
+from lab.process import CA_BUNDLE_VARIABLES, LabProcess
 from servers.process import RunningServer, ServerStartError, start
 from servers.registry import SERVERS, SHORT, Settings
 from tests import site_pass
@@ -42,6 +50,15 @@ def _stop_all(labs: list[LabProcess]) -> None:
         lab.stop()
     if problems := [p for lab in labs if (p := lab.problem())]:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_ca_bundle_from_the_shell() -> Iterator[None]:
+    """Every test runs as lab.run runs a snippet: without CA_BUNDLE_VARIABLES."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in CA_BUNDLE_VARIABLES:
+            env.delenv(name, raising=False)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -71,7 +88,8 @@ def short_matrix_started_early(
 def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     lab = LabProcess(log=tmp_path_factory.mktemp("lab") / "lab.log")
     with pytest.MonkeyPatch.context() as env:  # restored after the session
-        env.setenv("LAB_URL", lab.url)
+        for name, value in lab.environment().items():
+            env.setenv(name, value)
         env.setenv("BASE_URL", lab.url)  # where recipes send their requests
         try:
             yield lab.url
@@ -79,8 +97,9 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             _stop_all([lab])
 
 
-@pytest.fixture
-def start_lab(tmp_path: Path) -> Iterator[Callable[..., LabProcess]]:
+@contextmanager
+def _labs(folder: Path) -> Iterator[Callable[..., LabProcess]]:
+    """A factory that starts labs logging into `folder`; all stopped at the end."""
     labs: list[LabProcess] = []
 
     def start(
@@ -88,15 +107,35 @@ def start_lab(tmp_path: Path) -> Iterator[Callable[..., LabProcess]]:
         port: int | None = 0,
         quiet: bool = True,
         env: dict[str, str] | None = None,
+        rtt: float = 0.0,
+        https: bool = False,  # a CA costs each lab ~0.2 s: only when asked
     ) -> LabProcess:
-        log = tmp_path / f"lab-{len(labs) + 1}.log"
-        labs.append(LabProcess(*args, log=log, port=port, quiet=quiet, env=env))
-        return labs[-1]
+        log = folder / f"lab-{len(labs) + 1}.log"
+        tls_port = 0 if https else None
+        lab = LabProcess(
+            *args, log=log, port=port, tls_port=tls_port, quiet=quiet, env=env, rtt=rtt
+        )
+        labs.append(lab)
+        return lab
 
     try:
         yield start
     finally:
         _stop_all(labs)
+
+
+@pytest.fixture
+def start_lab(tmp_path: Path) -> Iterator[Callable[..., LabProcess]]:
+    with _labs(tmp_path) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def start_module_lab(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., LabProcess]]:
+    with _labs(tmp_path_factory.mktemp("module-lab")) as start:
+        yield start
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--quiet", action="store_true", help="(it is always quiet)")
+    parser.add_argument("--no-https", action="store_true", help="(it never has any)")
     args = parser.parse_args(argv)
     try:
         server = PlainServer(("127.0.0.1", args.port), PlainHandler)

@@ -16,9 +16,16 @@ import pytest
 from tests.docs_tree import PAGE_COLUMNS, ROOT, console_snippets, snippet_id
 
 PROMPT = "$ "
-# A reader's shell has none of these. LAB_URL is the suite's own lab; the make
-# variables would make a nested `make` announce "Entering directory".
-NOT_IN_A_READERS_SHELL = {"LAB_URL", "MAKEFLAGS", "MAKELEVEL", "MFLAGS"}
+# A reader's shell has none of these. The LAB_ ones point at the suite's own
+# lab; the make variables would make a nested `make` announce "Entering directory".
+NOT_IN_A_READERS_SHELL = {
+    "LAB_URL",
+    "LAB_HTTPS_URL",
+    "LAB_CA_BUNDLE",
+    "MAKEFLAGS",
+    "MAKELEVEL",
+    "MFLAGS",
+}
 
 
 def transcript_steps(text: str) -> list[tuple[str, str]]:

@@ -1,7 +1,8 @@
 """Lab tests: the helpers snippets import from ``lab``, and ``python -m lab.run``.
 
-LAB_URL, LAB_ALIAS_URL, connection_closed(), lab_stats(), reset_lab(),
-blackhole_url(): what they return, and a clear error when no lab is running.
+LAB_URL, LAB_ALIAS_URL, LAB_HTTPS_URL, LAB_CA_BUNDLE, connection_closed(),
+lab_stats(), reset_lab(), blackhole_url(), stall_url(): what they return, and
+a clear error when no lab is running.
 """
 
 from __future__ import annotations
@@ -36,6 +37,31 @@ def test_lab_url_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     assert lab.LAB_URL == "http://127.0.0.1:9"
     monkeypatch.delenv("LAB_URL")
     assert lab.LAB_URL == lab.DEFAULT_URL == "http://127.0.0.1:8765"
+
+
+def test_the_https_url_and_ca_bundle_follow_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import lab
+
+    monkeypatch.setenv("LAB_HTTPS_URL", "https://localhost:9/")
+    monkeypatch.setenv("LAB_CA_BUNDLE", "~/ca.pem")
+    assert lab.LAB_HTTPS_URL == "https://localhost:9"
+    assert os.path.expanduser("~/ca.pem") == lab.LAB_CA_BUNDLE
+    monkeypatch.delenv("LAB_HTTPS_URL")
+    monkeypatch.delenv("LAB_CA_BUNDLE")
+    assert lab.LAB_HTTPS_URL == lab.DEFAULT_HTTPS_URL == "https://127.0.0.1:8766"
+    assert os.path.expanduser(lab.DEFAULT_CA_BUNDLE) == lab.LAB_CA_BUNDLE
+
+
+def test_stall_url_helper(lab_url: str) -> None:
+    from lab import stall_url
+
+    http, https = stall_url(), stall_url("https")
+    assert http.startswith("http://127.0.0.1:")
+    assert https == "https" + http.removeprefix("http")
+    with pytest.raises(ValueError, match="scheme must be 'http' or 'https'"):
+        stall_url("ftp")
 
 
 def test_snippet_helpers(start_lab: StartLab, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,23 +140,30 @@ def test_helpers_explain_a_missing_lab(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_run_starts_a_lab_runs_the_snippet_and_stops_the_lab(tmp_path: Path) -> None:
     snippet = tmp_path / "snippet.py"
     snippet.write_text(
-        "import sys\n"
+        "import os, sys\n"
         "import requests\n"
-        "from lab import DEFAULT_URL, LAB_URL\n"
+        "from lab import DEFAULT_URL, LAB_CA_BUNDLE, LAB_HTTPS_URL, LAB_URL\n"
         "print(LAB_URL != DEFAULT_URL, requests.get(LAB_URL, timeout=5).status_code)\n"
+        "https = requests.get(LAB_HTTPS_URL, verify=LAB_CA_BUNDLE, timeout=5)\n"
+        "print(https.status_code, https.elapsed.total_seconds() >= 3 * 0.02)\n"
+        "print(os.environ.get('REQUESTS_CA_BUNDLE'))\n"
         "print(LAB_URL)\n"
         "sys.exit(3)\n"
     )
-    env = {key: value for key, value in os.environ.items() if key != "LAB_URL"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAB_")}
+    env["REQUESTS_CA_BUNDLE"] = "/a/shell/s/bundle.pem"  # dropped for the snippet
     result = subprocess.run(
-        [sys.executable, "-m", "lab.run", str(snippet)],
+        [sys.executable, "-m", "lab.run", "--rtt", "20ms", str(snippet)],
         capture_output=True,
         text=True,
         timeout=60,
         env=env,
     )
-    answer, url = result.stdout.splitlines()
-    assert (result.returncode, answer) == (3, "True 200"), result.stderr
+    *answers, url = result.stdout.splitlines()
+    # Over HTTPS, with --rtt 20ms: TCP, TLS 1.3 and the request, 3 round trips.
+    assert (result.returncode, answers) == (3, ["True 200", "200 True", "None"]), (
+        result.stderr
+    )
     with pytest.raises(requests.ConnectionError):  # that lab is gone
         requests.get(url, timeout=TIMEOUT)
 

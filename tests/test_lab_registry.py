@@ -7,6 +7,7 @@ read lab.registry.ROUTES. These tests hold each of them to it.
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -147,10 +148,30 @@ def test_the_lab_page_shows_a_table_generated_from_the_routes() -> None:
     ] + [(route.usage, route.allow or "any") for route in CONTROL]
 
 
-def test_the_lab_server_needs_only_the_standard_library() -> None:
-    """`python -m lab` runs on any Python: the helpers' requests loads lazily."""
+# What the lab's modules may import beyond the standard library: the helpers
+# make requests for snippets, and lab.tls makes the CA and its certificate.
+BEYOND_THE_STANDARD_LIBRARY = {"lab/client.py": {"requests"}, "lab/tls.py": {"trustme"}}
+
+
+def test_the_lab_needs_the_standard_library_and_trustme_alone() -> None:
+    for path in sorted((ROOT / "lab").glob("*.py")):
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(str(node.module).split(".")[0])
+        relative = path.relative_to(ROOT).as_posix()
+        beyond = imported - set(sys.stdlib_module_names) - {"lab"}
+        assert beyond == BEYOND_THE_STANDARD_LIBRARY.get(relative, set()), relative
+
+
+def test_the_lab_loads_only_the_standard_library_until_it_serves() -> None:
+    """`python -m lab --help` runs on any Python: requests (for the helpers) and
+    trustme (to set up TLS) load when they are needed, not before."""
     code = (
         "import sys, lab, lab.__main__; lab.LAB_URL; lab.LAB_ALIAS_URL\n"
+        "lab.LAB_HTTPS_URL; lab.LAB_CA_BUNDLE\n"
         "tops = {name.split('.')[0] for name in sys.modules}\n"
         "print(sorted(t for t in tops - sys.stdlib_module_names\n"
         "             if t != 'lab' and not t.startswith('_')))"
@@ -168,6 +189,7 @@ def test_the_lab_server_needs_only_the_standard_library() -> None:
 
 def test_the_lab_page_quotes_the_lab_s_own_limits() -> None:
     from lab.connection import MAX_PIPELINED, WRITE_PIECE
+    from lab.delay import IN_FLIGHT_CHUNKS, MAX_RTT, READ_SIZE
     from lab.server import Config
     from lab.state import FLAKY_KEY_COST, MAX_FLAKY_KEYS
     from lab.wire import MAX_HEAD
@@ -181,5 +203,8 @@ def test_the_lab_page_quotes_the_lab_s_own_limits() -> None:
         f"seconds ({Config().write_timeout:g} by default)",
         f"a {FLAKY_KEY_COST}-byte digest",
         f"Beyond {MAX_FLAKY_KEYS:,} keys",
+        f"seconds ({Config().handshake_timeout:g} by default), counted from",
+        f"at most {IN_FLIGHT_CHUNKS * READ_SIZE // 2**20} MiB in flight each way",
+        f"up to `{MAX_RTT:g}s`",
     ):
         assert quoted in page, f"docs/lab.md no longer says {quoted!r}"

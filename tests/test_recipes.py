@@ -19,7 +19,7 @@ from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util import Retry, Timeout
 
-import lab.routes  # noqa: F401  (registers the lab's routes)
+import lab.routes  # registers the lab's routes; binds `lab` too
 from lab import DEFAULT_URL
 from lab.process import LabProcess
 from lab.registry import ROUTES
@@ -35,11 +35,11 @@ from tests.docs_tree import (
 from tests.test_snippets import check_snippet, isolated  # noqa: F401  (a fixture)
 
 RECIPES = recipe_snippets()
-# The lab's helpers and headers, and the first segment of each of its routes.
+# The lab's public names and headers, and the first segment of each of its routes.
 LAB_ONLY = re.compile(
-    r"LAB_URL|LAB_ALIAS_URL|X-Lab-|reset_lab|lab_stats|connection_closed"
-    r"|/(?:{})\b".format(
-        "|".join(sorted({r.pattern.split("/")[1] for r in ROUTES} - {""}))
+    r"\b(?:{})\b|X-Lab-|/(?:{})\b".format(
+        "|".join(sorted(lab.__all__)),
+        "|".join(sorted({r.pattern.split("/")[1] for r in ROUTES} - {""})),
     )
 )
 
@@ -47,7 +47,7 @@ LAB_ONLY = re.compile(
 @pytest.fixture(scope="session")
 def plain_url(tmp_path_factory: pytest.TempPathFactory):
     log = tmp_path_factory.mktemp("plain") / "plain.log"
-    server = LabProcess(log=log, module="tests.plain_server")
+    server = LabProcess(log=log, module="tests.plain_server", tls_port=None)
     try:
         yield server.url
     finally:

@@ -142,3 +142,26 @@ def test_the_contributing_page_states_the_width_the_tests_use():
         f"docs/contributing.md gives the width of a snippet as {sorted(stated)} "
         f"columns; {SNIPPET_SETTINGS.relative_to(ROOT)} sets {PAGE_COLUMNS}"
     )
+
+
+# Snippets about verification itself, each with its page saying why. Nothing
+# else turns verification off: the lab's CA is trusted with verify=LAB_CA_BUNDLE.
+VERIFY_FALSE_ALLOWED: set[str] = set()
+VERIFY_FALSE = re.compile(r"\bverify\s*=\s*False\b")
+
+
+def test_no_snippet_and_nothing_in_the_lab_turns_verification_off():
+    searched = [*snippet_files(), *sorted((ROOT / "lab").rglob("*.py"))]
+    assert len(searched) > 10  # guards against searching nothing
+    found = [
+        f"{relative}:{number}"
+        for path in searched
+        if (relative := path.relative_to(ROOT).as_posix()) not in VERIFY_FALSE_ALLOWED
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if VERIFY_FALSE.search(line)
+    ]
+    assert not found, (
+        f"verify=False in {', '.join(found)}: trust the lab's CA with "
+        "verify=LAB_CA_BUNDLE, or, in a snippet about verification itself, name "
+        "it in VERIFY_FALSE_ALLOWED and say why on its page"
+    )
