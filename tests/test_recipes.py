@@ -94,6 +94,28 @@ def test_a_recipe_runs_unchanged_against_a_server_that_is_not_the_lab(
 
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=snippet_id)
+def test_a_recipe_runs_unchanged_over_https(
+    recipe: Path,
+    eval_example: EvalExample,
+    lab_url: str,
+    isolated,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Against the lab's HTTPS port, printing the same. The recipe learns the
+    CA the way a reader's deployment would tell it: REQUESTS_CA_BUNDLE, or
+    CA_BUNDLE for a recipe that names its CA on each call."""
+    if eval_example.update_examples:
+        pytest.skip("outputs are written from the run against the lab")
+    import lab
+
+    monkeypatch.setenv("BASE_URL", lab.LAB_HTTPS_URL)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", lab.LAB_CA_BUNDLE)
+    monkeypatch.setenv("CA_BUNDLE", lab.LAB_CA_BUNDLE)
+    if failure := check_snippet(recipe, eval_example, lab_url, undo=isolated):
+        pytest.fail(f"over HTTPS: {failure}", pytrace=False)
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=snippet_id)
 def test_a_recipe_needs_no_lab(recipe: Path) -> None:
     source = recipe.read_text(encoding="utf-8")
     tree = ast.parse(source)
@@ -114,10 +136,21 @@ def test_a_recipe_needs_no_lab(recipe: Path) -> None:
     assert reads in source, f"{snippet_id(recipe)}: read the server with {reads}"
 
 
+# The nav's sections whose chapters open with a recipe, and single pages that do.
+RECIPE_FIRST_SECTIONS = ("How it works", "In production")
+RECIPE_FIRST_PAGES = ("recipes.md", "https.md")
+
+
 def how_it_works_pages() -> list[Path]:
-    """The chapters under "How it works" in the nav, and the recipes page."""
-    (chapters,) = [item["How it works"] for item in nav() if "How it works" in item]
-    return [DOCS / "recipes.md"] + [DOCS / next(iter(c.values())) for c in chapters]
+    """The chapters that open with a recipe: RECIPE_FIRST_SECTIONS' and pages."""
+    chapters = [
+        next(iter(chapter.values()))
+        for item in nav()
+        for section, chapters in item.items()
+        if section in RECIPE_FIRST_SECTIONS
+        for chapter in chapters
+    ]
+    return [DOCS / page for page in (*RECIPE_FIRST_PAGES, *chapters)]
 
 
 @pytest.mark.parametrize("page", how_it_works_pages(), ids=lambda page: page.name)

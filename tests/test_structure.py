@@ -146,7 +146,10 @@ def test_the_contributing_page_states_the_width_the_tests_use():
 
 # Snippets about verification itself, each with its page saying why. Nothing
 # else turns verification off: the lab's CA is trusted with verify=LAB_CA_BUNDLE.
-VERIFY_FALSE_ALLOWED: set[str] = set()
+VERIFY_FALSE_ALLOWED = {
+    # The CVE-2024-35195 proof: a verify=False connection is not reused.
+    "snippets/https/04_verify_false_never_lends_its_connection.py",
+}
 VERIFY_FALSE = re.compile(r"\bverify\s*=\s*False\b")
 
 

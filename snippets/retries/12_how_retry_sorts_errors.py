@@ -21,9 +21,9 @@ print(issubclass(NewConnectionError, ConnectTimeoutError))
 
 def kind(error: Exception) -> str:
     if default._is_connection_error(error):
-        return "connect"  # the request never left: safe to send again
+        return "connect"  # no TCP connection: nothing was sent
     if default._is_read_error(error):
-        return "read"  # the request went out: the server may have acted on it
+        return "read"  # the request may have gone out, and been acted on
     return "other"
 
 
