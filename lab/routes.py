@@ -15,6 +15,7 @@ X-Lab-Client-Port.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
@@ -159,6 +160,18 @@ async def hang(ex: Exchange) -> Outcome:
 async def delay(ex: Exchange, seconds: str) -> Outcome:
     """Waits `seconds` (0 to 300), then answers 200 with the connection facts."""
     await asyncio.sleep(parse_seconds(seconds, "delay", 300))
+    return json_response(200, ex.identity)
+
+
+@route("/after-next")
+async def after_next(ex: Exchange, *, timeout: str = "10") -> Outcome:
+    """Answers 200 with the connection facts once the next request starts to
+    arrive on the connection. At most `timeout` seconds (up to 60) later, it
+    answers anyway: an answer that comes after the next request left."""
+    wait = parse_seconds(timeout, "timeout", 60)
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(wait):
+            await ex.conn.incoming.more()
     return json_response(200, ex.identity)
 
 

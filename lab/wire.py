@@ -91,6 +91,7 @@ class Incoming:
     def __init__(self, stream: asyncio.StreamReader) -> None:
         self._stream = stream
         self.buffer = bytearray()
+        self._grew = asyncio.Event()
 
     async def receive(self, deadline: float | None) -> bool:
         """Append the next bytes to arrive; False at EOF, TimeoutError at `deadline`
@@ -98,7 +99,18 @@ class Incoming:
         async with asyncio.timeout_at(deadline):
             data = await self._stream.read(READ_SIZE)
         self.buffer += data
+        if data:
+            self._grew.set()
         return bool(data)
+
+    async def more(self) -> None:
+        """Return once the buffer holds bytes: at once if it does already.
+
+        Someone else must be receiving meanwhile: a waiting route's watcher.
+        """
+        while not self.buffer:
+            self._grew.clear()
+            await self._grew.wait()
 
     def take(self, size: int) -> bytes:
         data = bytes(self.buffer[:size])

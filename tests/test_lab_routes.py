@@ -429,3 +429,27 @@ def test_barrier_times_out_when_too_few_arrive(lab_url: str) -> None:
 def test_barrier_rejects_bad_parameters(lab_url: str, path: str) -> None:
     response = requests.get(f"{lab_url}{path}", timeout=TIMEOUT)
     assert response.status_code == 400, response.text
+
+
+def test_after_next_answers_once_the_next_request_arrives(lab_url: str) -> None:
+    with RawClient(lab_url) as client:
+        client.send(get("/after-next"))
+        # Held: nothing to read. (A broken route answers within milliseconds.)
+        assert select.select([client.sock], [], [], 0.3)[0] == []
+        client.send(get("/"))
+        first, second = client.response(), client.response()
+    assert (first.json()["request"], second.json()["request"]) == (1, 2)
+
+
+def test_after_next_answers_at_its_timeout_without_a_next_request(
+    lab_url: str,
+) -> None:
+    started = time.monotonic()
+    response = requests.get(f"{lab_url}/after-next?timeout=0.2", timeout=TIMEOUT)
+    assert response.status_code == 200 and time.monotonic() - started >= 0.2
+
+
+@pytest.mark.parametrize("query", ["timeout=-1", "timeout=61", "wait=1"])
+def test_after_next_rejects_bad_parameters(lab_url: str, query: str) -> None:
+    response = requests.get(f"{lab_url}/after-next?{query}", timeout=TIMEOUT)
+    assert response.status_code == 400, response.text

@@ -11,7 +11,8 @@ with requests.Session() as session:
     def give_up_waiting() -> str:
         """A worker whose answer comes too late for its read timeout."""
         try:
-            session.get(f"{LAB_URL}/delay/1.5", timeout=0.25)  # <- request 2
+            # /after-next answers once the next request arrives: too late.
+            session.get(f"{LAB_URL}/after-next", timeout=0.25)  # <- request 2
         except requests.ReadTimeout:
             return "ReadTimeout, left"
         return "answered in time"
