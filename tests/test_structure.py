@@ -124,6 +124,25 @@ def test_every_snippet_says_in_one_line_what_it_shows(snippet):
     )
 
 
+@pytest.mark.parametrize("snippet", runnable_snippets(), ids=snippet_id)
+def test_every_print_writes_one_plain_line(snippet):
+    """pytest-examples writes a print()'s output as `#>` lines under it, and it
+    mangles the file when a print() passes `end=`, `sep=` or `file=`."""
+    tree = ast.parse(snippet.read_text(encoding="utf-8"))
+    bent = [
+        f"line {call.lineno}: {keyword.arg}="
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "print"
+        for keyword in call.keywords
+    ]
+    assert not bent, (
+        f"{snippet_id(snippet)}: {', '.join(bent)}; build the line first and "
+        "print it whole, so `make update-examples` can write its output"
+    )
+
+
 @pytest.mark.parametrize("snippet", snippet_files(), ids=snippet_id)
 def test_every_snippet_fits_the_width_of_the_page(snippet):
     lines = snippet.read_text(encoding="utf-8").splitlines()
