@@ -1,8 +1,8 @@
 """Recipes run unchanged against any server, and every chapter opens with one.
 
 A recipe is the code a reader pastes into an application: a snippet named
-`NN_recipe_<what>.py`. tests/test_snippets.py runs it against the lab, like any
-snippet. Here it runs again against a plain HTTP/1.1 server that has never
+`NN_recipe_<what>.py`. tests/test_snippets.py runs it against the lab, over
+HTTPS, and checks what it prints. Here it runs again against a plain HTTP/1.1 server that has never
 heard of the lab (tests/plain_server.py), and must print the same. It may not
 use the lab at all: no import of `lab`, no lab-only header or route. It reads
 its server from BASE_URL, and every request it sends has a connect and a read
@@ -91,28 +91,6 @@ def test_a_recipe_runs_unchanged_against_a_server_that_is_not_the_lab(
     ]
     assert timeouts, f"{snippet_id(recipe)} sent no request through urllib3"
     assert not unbounded, f"{snippet_id(recipe)} sent requests with {unbounded}"
-
-
-@pytest.mark.parametrize("recipe", RECIPES, ids=snippet_id)
-def test_a_recipe_runs_unchanged_over_https(
-    recipe: Path,
-    eval_example: EvalExample,
-    lab_url: str,
-    isolated,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Against the lab's HTTPS port, printing the same. The recipe learns the
-    CA the way a reader's deployment would tell it: REQUESTS_CA_BUNDLE, or
-    CA_BUNDLE for a recipe that names its CA on each call."""
-    if eval_example.update_examples:
-        pytest.skip("outputs are written from the run against the lab")
-    import lab
-
-    monkeypatch.setenv("BASE_URL", lab.LAB_HTTPS_URL)
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", lab.LAB_CA_BUNDLE)
-    monkeypatch.setenv("CA_BUNDLE", lab.LAB_CA_BUNDLE)
-    if failure := check_snippet(recipe, eval_example, lab_url, undo=isolated):
-        pytest.fail(f"over HTTPS: {failure}", pytrace=False)
 
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=snippet_id)

@@ -24,7 +24,15 @@ import pytest
 import requests
 from pytest_examples import CodeExample, EvalExample, run_code
 
-from tests.docs_tree import PAGE_COLUMNS, ROOT, runnable_snippets, snippet_id
+from tests.docs_tree import (
+    PAGE_COLUMNS,
+    ROOT,
+    recipe_snippets,
+    runnable_snippets,
+    snippet_id,
+)
+
+RECIPES = set(recipe_snippets())
 
 
 class _PrintCaller(NamedTuple):
@@ -175,7 +183,23 @@ def check_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, undo):
 
 
 @pytest.mark.parametrize("snippet", runnable_snippets(), ids=snippet_id)
-def test_snippet(snippet: Path, eval_example: EvalExample, lab_url: str, isolated):
+def test_snippet(
+    snippet: Path,
+    eval_example: EvalExample,
+    lab_url: str,
+    isolated,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    if snippet in RECIPES:
+        # A recipe runs here over HTTPS, learning the lab's CA the way a
+        # reader's deployment tells it (REQUESTS_CA_BUNDLE, or CA_BUNDLE for a
+        # recipe that names its CA on each call); tests/test_recipes.py runs it
+        # over HTTP against a server that is not the lab.
+        import lab
+
+        monkeypatch.setenv("BASE_URL", lab.LAB_HTTPS_URL)
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", lab.LAB_CA_BUNDLE)
+        monkeypatch.setenv("CA_BUNDLE", lab.LAB_CA_BUNDLE)
     if failure := check_snippet(snippet, eval_example, lab_url, undo=isolated):
         pytest.fail(failure, pytrace=False)
 
