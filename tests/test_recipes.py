@@ -2,9 +2,10 @@
 
 A recipe is the code a reader pastes into an application: a snippet named
 `NN_recipe_<what>.py`. tests/test_snippets.py runs it against the lab, over
-HTTPS, and checks what it prints. Here it runs again against a plain HTTP/1.1 server that has never
-heard of the lab (tests/plain_server.py), and must print the same. It may not
-use the lab at all: no import of `lab`, no lab-only header or route. It reads
+HTTPS, and checks what it prints. Here it runs again against a plain HTTP/1.1
+server that has never heard of the lab (tests/plain_server.py), and must print
+the same. It may not use the lab at all: no import of `lab`, no lab-only header
+or route. It reads
 its server from BASE_URL, and every request it sends has a connect and a read
 timeout: checked on what urllib3 receives, not on how the code looks.
 """
