@@ -284,7 +284,7 @@ def measure(sizes: Sizes, labs: dict[float, LabProcess]) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     data = {
         "machine": {**machine(), "tls": tls_version(labs[0.0])},
-        "sizes": dataclasses.asdict(sizes),
+        "sizes": {**dataclasses.asdict(sizes), "rtts": list(sizes.rtts)},
         "sequential": sequential(labs, sizes),
         "threads": threaded(labs, sizes),
     }

@@ -463,7 +463,7 @@ def speedup_chart(data: dict, colors: dict[str, str]) -> str:
         ax.grid(axis="y", color=colors["grid"], linewidth=0.6)
         ax.set_axisbelow(True)
     axes[0].set_ylabel("Session's speed-up over get()")
-    axes[1].legend(loc="upper left")
+    axes[0].legend(loc="upper left")  # HTTP's bars are the lower: room above
     return _svg(plt, figure, data)
 
 
@@ -504,13 +504,12 @@ def threads_chart(data: dict, colors: dict[str, str]) -> str:
         ax.set_xticks(
             list(xs),
             [
-                f"{r['pool_maxsize']}\n{'block' if r['pool_block'] else 'no block'}"
+                f"{r['pool_maxsize']}\n{'on' if r['pool_block'] else 'off'}"
                 for r in mine
             ],
-            fontsize=9,
         )
         ax.set_title(scheme.upper(), color=colors["text"])
-        ax.set_xlabel("pool_maxsize, pool_block")
+        ax.set_xlabel("pool_maxsize, and pool_block off or on")
         ax.grid(axis="y", color=colors["grid"], linewidth=0.6)
         ax.set_axisbelow(True)
     axes[0].set_ylabel("requests per second")
