@@ -27,7 +27,7 @@ CHECK_SELECTION := \
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lab run update-examples check renumber matrix format lock debian-packages clean
+.PHONY: help serve test lab run update-examples check renumber matrix bench format lock debian-packages clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
 
 matrix: $(STAMP) debian-packages ## Measure the real servers: data/keepalive-matrix.json
 	$(BIN)/python -m tools.matrix
+
+bench: $(STAMP) ## Measure get() against a Session: data/bench.json, and its charts
+	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools.bench_report
 
 format: $(STAMP) ## Format and fix the code with the pinned ruff.
 	$(BIN)/ruff format .

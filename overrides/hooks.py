@@ -16,6 +16,10 @@
 - The keep-alive matrix's table is generated from data/keepalive-matrix.json,
   which `make matrix` measures, at each build: the page shows the data as it
   is, and cannot drift from it.
+- The benchmark page's tables and the figures its prose quotes are derived
+  from data/bench.json, which `make bench` measures, at each build, by
+  tools/bench_report.py (loaded afresh each build, so `mkdocs serve` shows
+  its changes). A marker that names nothing fails the build.
 - A page that shows a proof (a snippet that imports the lab) gets a short,
   collapsed note on how to read it, where its proofs begin: made from one
   template, overrides/proof-note.md, and the docstrings of the lab's helpers.
@@ -28,6 +32,7 @@
 """
 
 import ast
+import importlib.util
 import json
 import platform
 import re
@@ -245,6 +250,28 @@ def matrix_tables(markdown: str, data: dict) -> str:
     return markdown.replace(MATRIX_MEASURED, matrix_measured(data))
 
 
+# The benchmark page's markers (`<!-- bench:NAME -->`, `<!-- bench-table:NAME -->`)
+# and the module that derives what they stand for from data/bench.json.
+BENCH_MARKER = "<!-- bench"
+BENCH_REPORT = ROOT / "tools" / "bench_report.py"
+
+
+def bench_report():
+    """tools/bench_report.py as it is now: never a copy cached by an earlier build."""
+    spec = importlib.util.spec_from_file_location("bench_report", BENCH_REPORT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_markers(markdown: str) -> str:
+    report = bench_report()
+    try:
+        return report.render(markdown, report.load())
+    except KeyError as error:
+        raise PluginError(f"benchmark page: {error.args[0]}") from None
+
+
 # The note on reading proofs, and the helpers it describes.
 PROOF_NOTE = ROOT / "overrides" / "proof-note.md"
 LAB_HELPERS = ROOT / "lab" / "client.py"
@@ -321,6 +348,8 @@ def on_page_markdown(markdown, config, **_):
     if any(marker in markdown for marker in MATRIX_TABLES):
         data = json.loads(MATRIX_DATA.read_text(encoding="utf-8"))
         markdown = matrix_tables(markdown, data)
+    if BENCH_MARKER in markdown:
+        markdown = bench_markers(markdown)
     for prefix, pinned in config.extra["pinned_sources"].items():
         markdown = markdown.replace(prefix, pinned)
     markdown = with_proof_note(markdown)
