@@ -76,7 +76,7 @@ renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
 matrix: $(STAMP) debian-packages ## Measure the real servers: data/keepalive-matrix.json
 	$(BIN)/python -m tools.matrix
 
-bench: $(STAMP) ## Measure get() against a Session: data/bench.json, and its charts
+bench: $(STAMP) ## Measure: data/bench.json and the charts (minutes)
 	$(BIN)/python -m tools.bench
 	$(BIN)/python -m tools.bench_report
 
