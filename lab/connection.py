@@ -68,6 +68,7 @@ class Connection:
     max_requests: int | None = None  # set by /max/{n}
     counted_in: int = -1  # the stats epoch that last counted this connection
     overflowed: bool = False  # it sent over MAX_PIPELINED bytes while waiting
+    close_unsaid: bool = False  # an answer kept quiet that this would close
     tls: TlsFacts | None = None  # None: plain HTTP
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -83,6 +84,9 @@ class Connection:
         config, incoming = self.lab.config, self.incoming
         while True:
             await wait_for_request(incoming, self.idle_timeout)
+            if self.close_unsaid:
+                self._log_request(None, "dropped (FIN): its close was unsaid")
+                return "closed, as the last answer did not say"
             self.requests += 1
             request = None
             try:
@@ -200,11 +204,12 @@ class Connection:
         chunked = response.chunks is not None and version >= (1, 1)
         # HTTP/1.0 has no chunked encoding: a stream ends when the connection does.
         close_delimited = response.chunks is not None and not chunked
-        keep_alive = (
+        keep_alive = response.close_unsaid or (
             request is not None
             and request.keep_alive
             and not (response.close or response.http10 or close_delimited)
         )
+        self.close_unsaid = response.close_unsaid
         headers = [("Server", "lab")]
         if response.status not in NO_CONTENT:
             headers.append(("Content-Type", response.content_type))

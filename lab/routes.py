@@ -92,6 +92,16 @@ async def close(ex: Exchange) -> Outcome:
     return json_response(200, ex.identity, close=True)
 
 
+@route("/close-unsaid")
+async def close_unsaid(ex: Exchange) -> Outcome:
+    """Answers 200 without `Connection: close`, even when the request asks to
+    close; then closes when the next request arrives, unanswered. A server that
+    closes without saying so, a moment late."""
+    response = json_response(200, ex.identity)
+    response.close_unsaid = True
+    return response
+
+
 @route("/http10")
 async def http10(ex: Exchange) -> Outcome:
     """Answers as HTTP/1.0, with no `Connection` header, then closes."""

@@ -293,3 +293,6 @@ class Response:
     chunks: AsyncIterator[bytes | memoryview] | None = None
     close: bool = False
     http10: bool = False  # HTTP/1.0 status line, no Connection header, then close
+    # Say nothing of closing, whatever the request asked, and close unanswered
+    # when the next request arrives: a server that closes without saying so.
+    close_unsaid: bool = False

@@ -453,3 +453,16 @@ def test_after_next_answers_at_its_timeout_without_a_next_request(
 def test_after_next_rejects_bad_parameters(lab_url: str, query: str) -> None:
     response = requests.get(f"{lab_url}/after-next?{query}", timeout=TIMEOUT)
     assert response.status_code == 400, response.text
+
+
+def test_close_unsaid_keeps_quiet_then_closes_at_the_next_request(
+    lab_url: str,
+) -> None:
+    with RawClient(lab_url) as client:
+        client.send(get("/close-unsaid", "Connection: close"))
+        response = client.response()
+        assert "connection" not in response.headers, response.headers
+        assert not client.readable(0.2)  # still open: no FIN yet
+        client.send(get("/"))
+        client.expect_fin()  # unanswered
+    assert response.status == 200
