@@ -8,7 +8,8 @@ from urllib3.util import Retry
 
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8765")  # your service
 # Your private CA's certificate (PEM), if the server's is signed by one;
-# None verifies with requests' default CAs (certifi). Never turn it off.
+# True: requests' default CAs (certifi), or REQUESTS_CA_BUNDLE if the
+# environment sets it. Never turn verification off.
 VERIFY = os.environ.get("CA_BUNDLE") or True
 
 with requests.Session() as session:
