@@ -373,7 +373,7 @@ def test_make_matrix_refuses_an_output_that_is_not_a_json_file(tmp_path, capsys)
     with pytest.raises(SystemExit) as exit_status:
         matrix_main(["--short", "--output", str(tmp_path)])
     assert exit_status.value.code == 2
-    assert "--output must name a .json file" in capsys.readouterr().err
+    assert "--output: must name a .json file" in capsys.readouterr().err
 
 
 def test_make_matrix_keeps_the_data_file_when_a_server_cannot_start(

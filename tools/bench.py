@@ -45,6 +45,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from lab.process import LabProcess
+from tools.data_file import add_output_option, write_whole
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "data" / "bench.json"
@@ -312,10 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="tiny sizes, as `make test` uses; prints the data, writes nothing",
     )
-    parser.add_argument("--output", type=Path, default=DATA_FILE, help="%(default)s")
+    add_output_option(parser, DATA_FILE)
     args = parser.parse_args(argv)
-    if args.output.is_dir() or args.output.suffix != ".json":
-        parser.error(f"--output must name a .json file, not {args.output}")
     sizes = SMOKE if args.smoke else FULL
     began = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
@@ -325,10 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         print(text, end="")
         return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    partial = args.output.with_suffix(".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(args.output)  # whole or not at all
+    write_whole(args.output, text)
     print(f"wrote {args.output.relative_to(ROOT)} in {data['machine']['seconds']} s")
     return 0
 

@@ -33,6 +33,7 @@ from lab.process import LabProcess
 from servers.process import RunningServer, ServerStartError, running
 from servers.registry import DEFAULTS, ROOT, SERVERS, SHORT, Server, Settings
 from tests.rawhttp import ClosedByPeer, RawClient, RawResponse, get
+from tools.data_file import add_output_option, write_whole
 
 DATA_FILE = ROOT / "data" / "keepalive-matrix.json"
 
@@ -309,10 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="short settings and waits, as `make test` uses; prints, writes nothing",
     )
-    parser.add_argument("--output", type=Path, default=DATA_FILE, help="%(default)s")
+    add_output_option(parser, DATA_FILE)
     args = parser.parse_args(argv)
-    if args.output.is_dir() or args.output.suffix != ".json":
-        parser.error(f"--output must name a .json file, not {args.output}")
     settings, probe = (SHORT, QUICK) if args.short else (DEFAULTS, REAL)
     began = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
@@ -340,10 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.short:
         print(text, end="")
     else:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        partial = args.output.with_suffix(".partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(args.output)  # whole or not at all
+        write_whole(args.output, text)
         print(f"wrote {args.output.relative_to(ROOT)} in {seconds} s")
     return 0
 
