@@ -17,6 +17,9 @@
   template, overrides/proof-note.md, and the docstrings of the lab's helpers.
   Search leaves it out, and the code blocks' captions too, so neither crowds a
   page's own text from the results.
+- Material's search dialog gets a name (`aria-label`), which its template
+  leaves out; a theme that no longer renders the dialog as expected fails the
+  build rather than lose the name quietly.
 - Diagrams are drawn by a copy of mermaid the site serves itself, pinned in
   package-lock.json and installed by `npm ci` (the Makefile runs it). The build
   adds the file to the site, and overrides/main.html loads it only on pages
@@ -227,3 +230,31 @@ def on_page_content(html, page, **_):
             "run `make serve` or `make test` (they run `npm ci`) to install it"
         )
     return html
+
+
+# Material's search dialog, as its partials/search.html renders it: no name.
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+NAMED_SEARCH_DIALOG = SEARCH_DIALOG.replace(
+    'role="dialog"', 'role="dialog" aria-label="Search"'
+)
+
+
+def with_named_search(html: str, where: str) -> str:
+    """The page with its search dialog named; fails if the theme renders none."""
+    if SEARCH_DIALOG not in html:
+        raise PluginError(
+            f"{where}: Material's search dialog has changed; name it again "
+            "in overrides/hooks.py (SEARCH_DIALOG)"
+        )
+    return html.replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG)
+
+
+def on_post_page(output, page, **_):
+    return with_named_search(output, page.file.src_uri)
+
+
+def on_post_template(output_content, template_name, **_):
+    """The pages built from a template alone, such as 404.html."""
+    if template_name.endswith(".html"):
+        return with_named_search(output_content, template_name)
+    return output_content
