@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Mermaid, which draws the diagrams, is served by the site itself: pinned in
+# The tools that run in a browser (mermaid, which draws the diagrams when the
+# site is built; axe-core and Lighthouse, which check the pages): pinned in
 # package-lock.json and installed into node_modules by `npm ci`.
 NODE_STAMP := node_modules/.installed
 # Test processes: one per core here. `make test WORKERS=0` runs in one process.
@@ -24,7 +25,7 @@ CHECK_SELECTION := \
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lab run update-examples check renumber format lock browser clean
+.PHONY: help serve test lab run update-examples check renumber diagrams format lock browser clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,7 +37,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "The diagrams need npm (Node.js): sudo apt-get install npm" >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "The diagrams and the checks need npm (Node.js): sudo apt-get install npm" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
@@ -69,6 +70,9 @@ check: $(STAMP) $(NODE_STAMP) ## Test one page, rules and strict build: PAGE=, S
 renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
 	@test -n "$(PAGE)" || { echo "usage: make renumber PAGE=<page>, for docs/<page>.md" >&2; exit 2; }
 	@$(BIN)/python -m tools.renumber $(PAGE)
+
+diagrams: $(STAMP) $(NODE_STAMP) browser ## Draw missing diagrams into diagrams/, delete unused ones.
+	$(BIN)/python -m tools.diagrams
 
 format: $(STAMP) ## Format and fix the code with the pinned ruff.
 	$(BIN)/ruff format .

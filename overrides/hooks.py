@@ -20,13 +20,12 @@
 - Material's search dialog gets a name (`aria-label`), which its template
   leaves out; a theme that no longer renders the dialog as expected fails the
   build rather than lose the name quietly.
-- Diagrams are drawn by a copy of mermaid the site serves itself, pinned in
-  package-lock.json and installed by `npm ci` (the Makefile runs it). The build
-  adds the file to the site, and overrides/main.html loads it only on pages
-  that have a diagram. A diagram without the file fails the build.
+- A ```mermaid block becomes its drawing, an inline SVG made when the site is
+  built (tools/diagrams.py): no page loads mermaid. Search leaves it out.
 """
 
 import ast
+import html
 import json
 import platform
 import re
@@ -37,16 +36,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+
+from tools import diagrams
 
 ROOT = Path(__file__).resolve().parent.parent
-# Where `npm ci` puts mermaid, and where the built site serves it
-# (overrides/main.html reads it as config.extra.mermaid_js).
-MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
-MERMAID_URI = "assets/javascripts/mermaid.min.js"
 # How a ```mermaid fence renders (pymdownx.superfences' fence_code_format).
 # Inline code escapes "<", so only a real diagram can produce this.
-DIAGRAM = '<pre class="mermaid">'
+DIAGRAM = re.compile(
+    r'<pre class="mermaid"><code>(?P<source>.*?)</code></pre>', re.DOTALL
+)
 
 # ```python  /  --8<-- "snippets/page/01_name.py"  (any indent, no title yet)
 BARE_INCLUDE = re.compile(
@@ -147,14 +145,7 @@ def on_config(config):
     }
     # Name the repository after its URL, so that REPO_URL alone re-points it.
     config.repo_name = urlsplit(config.repo_url).path.strip("/")
-    config.extra["mermaid_js"] = MERMAID_URI
     return config
-
-
-def on_files(files, config):
-    if MERMAID_JS.is_file():
-        files.append(File.generated(config, MERMAID_URI, abs_src_path=str(MERMAID_JS)))
-    return files
 
 
 def on_page_markdown(markdown, config, **_):
@@ -214,22 +205,29 @@ def caption(title: re.Match) -> str:
     )
 
 
-def on_page_content(html, page, **_):
-    html = BLOCK_TITLE.sub(caption, html)
+def on_page_content(content, page, **_):
+    content = BLOCK_TITLE.sub(caption, content)
     # Search leaves out the proof note, too.
-    html = html.replace(
+    content = content.replace(
         f'<details class="info">\n<summary>{NOTE_TITLE}</summary>',
         f'<details class="info" data-search-exclude>\n<summary>{NOTE_TITLE}</summary>',
     )
-    # overrides/main.html loads mermaid on the pages marked here, and only there.
-    page.has_diagram = DIAGRAM in html
-    if page.has_diagram and not MERMAID_JS.is_file():
-        missing = MERMAID_JS.relative_to(ROOT)
-        raise PluginError(
-            f"{page.file.src_uri} has a diagram but {missing} is missing: "
-            "run `make serve` or `make test` (they run `npm ci`) to install it"
-        )
-    return html
+    return with_drawings(content, page.file.src_uri)
+
+
+def with_drawings(content: str, where: str) -> str:
+    """The page with each ```mermaid block replaced by its drawing."""
+    sources = [html.unescape(found["source"]) for found in DIAGRAM.finditer(content)]
+    if not sources:
+        return content
+    try:
+        drawn = iter(diagrams.drawings(sources, may_draw=diagrams.may_draw()))
+    except diagrams.DiagramError as error:
+        raise PluginError(f"{where}: {error}") from None
+    return DIAGRAM.sub(
+        lambda _: f'<div class="diagram" data-search-exclude>{next(drawn)}</div>',
+        content,
+    )
 
 
 # Material's search dialog, as its partials/search.html renders it: no name.
