@@ -25,7 +25,7 @@ CHECK_SELECTION := \
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lab run update-examples check renumber diagrams format lock browser clean
+.PHONY: help serve test lab run update-examples check renumber diagrams audit format lock browser nginx clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -74,6 +74,10 @@ renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
 diagrams: $(STAMP) $(NODE_STAMP) browser ## Draw missing diagrams into diagrams/, delete unused ones.
 	$(BIN)/python -m tools.diagrams
 
+# Minutes, not seconds: not part of `make test`. CI runs it after.
+audit: $(STAMP) $(NODE_STAMP) browser nginx ## Lighthouse on every page, served with gzip.
+	$(BIN)/python -m tools.audit
+
 format: $(STAMP) ## Format and fix the code with the pinned ruff.
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -96,5 +100,16 @@ browser:
 	    echo "The browser test needs Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
 
+# `make audit` serves the site with nginx, as a host does, when it is installed
+# or can be (as root); otherwise with a small Python server that gzips alike.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's nginx-light for the audit..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else \
+	    echo "nginx is missing: the audit serves the site with Python instead"; \
+	  fi; }
+
 clean: ## Remove .venv, the built site and the caches.
-	rm -rf $(VENV) node_modules site .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules site build .pytest_cache .ruff_cache

@@ -44,6 +44,7 @@ from tests.browser import (
 from tests.docs_tree import DOCS, ROOT, diagrams, nav_pages, pages
 from tools import chromium as debian_chromium
 from tools import diagrams as drawings
+from tools.audit import built_pages
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -121,14 +122,6 @@ def chromium():
         pytest.fail(f"the browser test: {debian_chromium.MISSING}", pytrace=False)
     with debian_chromium.chromium() as browser:
         yield browser
-
-
-def built_pages(site: Path) -> list[str]:
-    pages = [
-        path.relative_to(site).as_posix().removesuffix("index.html")
-        for path in site.rglob("index.html")
-    ]
-    return sorted([*pages, "404.html"])
 
 
 def url_of(page: Path) -> str:
