@@ -71,7 +71,7 @@ renumber: $(STAMP) ## Number a page's snippets in page order: PAGE=<page>
 	@test -n "$(PAGE)" || { echo "usage: make renumber PAGE=<page>, for docs/<page>.md" >&2; exit 2; }
 	@$(BIN)/python -m tools.renumber $(PAGE)
 
-diagrams: $(STAMP) $(NODE_STAMP) browser ## Draw missing diagrams into diagrams/, delete unused ones.
+diagrams: $(STAMP) $(NODE_STAMP) browser ## Draw missing diagrams into diagrams/, drop unused ones.
 	$(BIN)/python -m tools.diagrams
 
 # Minutes, not seconds: not part of `make test`. CI runs it after.
