@@ -352,7 +352,7 @@ def test_search_finds_every_page_in_the_nav(site_in_browser):
     assert set(pages_in_nav) == set(pages()), "a page missing from the nav"
     missing = []
     for source in pages_in_nav:
-        # Each page searched for its own title: what a reader would type.
+        # The site searched for each page's title: what a reader would type.
         path = f"/{url_of(source)}"
         search = site_in_browser["search"][url_of(source)]
         # The page itself must be among the results, not just pages naming it.

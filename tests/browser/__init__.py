@@ -28,6 +28,8 @@ QUIET = 0.5  # seconds
 # so that a busy machine does not fail a test; the pass waits on all its tabs
 # at once, so this is per phase (load, draw, search, settle), not per tab.
 TIMEOUT_MS = 30_000
+# Where every page's search worker fetches the site's search index from.
+SEARCH_INDEX = "**/search/search_index.json"
 
 
 @functools.cache
@@ -92,14 +94,17 @@ class Tabs(contextlib.ExitStack):
         *,
         scheme: str = "light",
         axe: bool = False,
-        search: bool = True,
+        search_index: str | None = None,
     ) -> Tab:
         """Start loading `path` in a new tab and return at once.
 
         `scheme` is the colour scheme the reader's system prefers. Tabs with the
         same one share a browser context: a context costs far more than a tab.
         With `axe`, the page gets axe-core before its own scripts run; it only
-        defines `axe`, and fetches nothing.
+        defines `axe`, and fetches nothing. With `search_index`, the page's
+        request for the search index (recorded like any other) is answered
+        with that text instead of the site's index: for a tab that never
+        searches, building the full index is the costliest thing it would do.
         """
         if scheme not in self.contexts:
             context = self.browser.new_context(color_scheme=scheme)
@@ -112,6 +117,13 @@ class Tabs(contextlib.ExitStack):
             if not AXE.is_file():
                 raise FileNotFoundError(f"{AXE} is missing: run `make test` (npm ci)")
             tab.page.add_init_script(path=AXE)
+        if search_index is not None:
+            tab.page.route(
+                SEARCH_INDEX,
+                lambda route: route.fulfill(
+                    body=search_index, content_type="application/json"
+                ),
+            )
         # Only until the server answers: the page loads while the next tab opens.
         tab.page.goto(self.site_url + path, wait_until="commit")
         return tab
@@ -143,26 +155,27 @@ def ms_left(deadline: float) -> float:
     return max(1000 * (deadline - time.monotonic()), 1)
 
 
-def type_search(page: Page, query: str) -> None:
-    """Search as a reader does: "/" opens search, then type the query.
+def search_for(page: Page, query: str, deadline: float) -> list[str] | None:
+    """Search as a reader does; the paths the results link to (search_results.js).
 
-    Material searches on each key released, for what the field holds then. All
-    keys but the last would only search for what is not yet the query: fill
-    those in at once, then press the last key.
+    "/" opens search. Material searches on each key released, for what the
+    field holds then: the field is emptied first (Backspace, so that the last
+    search's results go), and all keys of the query but the last would only
+    search for what is not yet the query: those are filled in at once, then
+    the last key is pressed. None if no result came by `deadline`.
     """
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").fill(query[:-1])
-    page.keyboard.type(query[-1])
-
-
-def search_results(page: Page, deadline: float) -> list[str] | None:
-    """The paths the search results link to, or None if none came by `deadline`."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+    page.keyboard.press("/")
+    field = page.locator("input.md-search__input")
+    results = page.locator(".md-search-result__item")
     try:
-        page.locator(".md-search-result__item").first.wait_for(
-            timeout=ms_left(deadline)
-        )
+        field.fill("")
+        page.keyboard.press("Backspace")
+        results.first.wait_for(state="detached", timeout=ms_left(deadline))
+        field.fill(query[:-1])
+        page.keyboard.type(query[-1])
+        results.first.wait_for(timeout=ms_left(deadline))
     except PlaywrightTimeoutError:
         return None
     return page.evaluate(script("search_results"))
