@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Mermaid, which draws the diagrams, is served by the site itself: pinned in
+# The tools that run in a browser (mermaid, which draws the diagrams when the
+# site is built; axe-core and Lighthouse, which check the pages): pinned in
 # package-lock.json and installed into node_modules by `npm ci`.
 NODE_STAMP := node_modules/.installed
 # Test processes: one per core here. `make test WORKERS=0` runs in one process.
@@ -27,7 +28,7 @@ CHECK_SELECTION := \
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve test lab run update-examples check renumber matrix bench format lock debian-packages clean
+.PHONY: help serve test lab run update-examples check renumber matrix bench diagrams audit format lock debian-packages clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -39,7 +40,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "The diagrams need npm (Node.js): sudo apt-get install npm" >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "The diagrams and the checks need npm (Node.js): sudo apt-get install npm" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
@@ -80,6 +81,13 @@ bench: $(STAMP) ## Measure: data/bench.json and the charts (minutes)
 	$(BIN)/python -m tools.bench
 	$(BIN)/python -m tools.bench_report
 
+diagrams: $(STAMP) $(NODE_STAMP) debian-packages ## Draw missing diagrams into diagrams/, drop unused ones.
+	$(BIN)/python -m tools.diagrams
+
+# Minutes, not seconds: not part of `make test`. CI runs it after.
+audit: $(STAMP) $(NODE_STAMP) debian-packages ## Lighthouse on every page, served with gzip.
+	$(BIN)/python -m tools.audit
+
 format: $(STAMP) ## Format and fix the code with the pinned ruff.
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -105,5 +113,6 @@ debian-packages: $(STAMP)
 	    echo "The tests need Debian's $$missing: sudo apt-get install $$missing" >&2; exit 1; \
 	  fi; }
 
+
 clean: ## Remove .venv, the built site and the caches.
-	rm -rf $(VENV) node_modules site .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules site build .pytest_cache .ruff_cache

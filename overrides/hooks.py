@@ -25,13 +25,15 @@
   template, overrides/proof-note.md, and the docstrings of the lab's helpers.
   Search leaves it out, and the code blocks' captions too, so neither crowds a
   page's own text from the results.
-- Diagrams are drawn by a copy of mermaid the site serves itself, pinned in
-  package-lock.json and installed by `npm ci` (the Makefile runs it). The build
-  adds the file to the site, and overrides/main.html loads it only on pages
-  that have a diagram. A diagram without the file fails the build.
+- Material's search dialog gets a name (`aria-label`), which its template
+  leaves out; a theme that no longer renders the dialog as expected fails the
+  build rather than lose the name quietly.
+- A ```mermaid block becomes its drawing, an inline SVG made when the site is
+  built (tools/diagrams.py): no page loads mermaid. Search leaves it out.
 """
 
 import ast
+import html
 import importlib.util
 import json
 import platform
@@ -43,16 +45,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+
+from tools import diagrams
 
 ROOT = Path(__file__).resolve().parent.parent
-# Where `npm ci` puts mermaid, and where the built site serves it
-# (overrides/main.html reads it as config.extra.mermaid_js).
-MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
-MERMAID_URI = "assets/javascripts/mermaid.min.js"
 # How a ```mermaid fence renders (pymdownx.superfences' fence_code_format).
 # Inline code escapes "<", so only a real diagram can produce this.
-DIAGRAM = '<pre class="mermaid">'
+DIAGRAM = re.compile(
+    r'<pre class="mermaid"><code>(?P<source>.*?)</code></pre>', re.DOTALL
+)
 
 # ```python  /  --8<-- "snippets/page/01_name.py"  (any indent, no title yet)
 BARE_INCLUDE = re.compile(
@@ -327,14 +328,7 @@ def on_config(config):
     }
     # Name the repository after its URL, so that REPO_URL alone re-points it.
     config.repo_name = urlsplit(config.repo_url).path.strip("/")
-    config.extra["mermaid_js"] = MERMAID_URI
     return config
-
-
-def on_files(files, config):
-    if MERMAID_JS.is_file():
-        files.append(File.generated(config, MERMAID_URI, abs_src_path=str(MERMAID_JS)))
-    return files
 
 
 def on_page_markdown(markdown, config, **_):
@@ -402,19 +396,54 @@ def caption(title: re.Match) -> str:
     )
 
 
-def on_page_content(html, page, **_):
-    html = BLOCK_TITLE.sub(caption, html)
+def on_page_content(content, page, **_):
+    content = BLOCK_TITLE.sub(caption, content)
     # Search leaves out the proof note, too.
-    html = html.replace(
+    content = content.replace(
         f'<details class="info">\n<summary>{NOTE_TITLE}</summary>',
         f'<details class="info" data-search-exclude>\n<summary>{NOTE_TITLE}</summary>',
     )
-    # overrides/main.html loads mermaid on the pages marked here, and only there.
-    page.has_diagram = DIAGRAM in html
-    if page.has_diagram and not MERMAID_JS.is_file():
-        missing = MERMAID_JS.relative_to(ROOT)
+    return with_drawings(content, page.file.src_uri)
+
+
+def with_drawings(content: str, where: str) -> str:
+    """The page with each ```mermaid block replaced by its drawing."""
+    sources = [html.unescape(found["source"]) for found in DIAGRAM.finditer(content)]
+    if not sources:
+        return content
+    try:
+        drawn = iter(diagrams.drawings(sources, may_draw=diagrams.may_draw()))
+    except diagrams.DiagramError as error:
+        raise PluginError(f"{where}: {error}") from None
+    return DIAGRAM.sub(
+        lambda _: f'<div class="diagram" data-search-exclude>{next(drawn)}</div>',
+        content,
+    )
+
+
+# Material's search dialog, as its partials/search.html renders it: no name.
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+NAMED_SEARCH_DIALOG = SEARCH_DIALOG.replace(
+    'role="dialog"', 'role="dialog" aria-label="Search"'
+)
+
+
+def with_named_search(html: str, where: str) -> str:
+    """The page with its search dialog named; fails if the theme renders none."""
+    if SEARCH_DIALOG not in html:
         raise PluginError(
-            f"{page.file.src_uri} has a diagram but {missing} is missing: "
-            "run `make serve` or `make test` (they run `npm ci`) to install it"
+            f"{where}: Material's search dialog has changed; name it again "
+            "in overrides/hooks.py (SEARCH_DIALOG)"
         )
-    return html
+    return html.replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG)
+
+
+def on_post_page(output, page, **_):
+    return with_named_search(output, page.file.src_uri)
+
+
+def on_post_template(output_content, template_name, **_):
+    """The pages built from a template alone, such as 404.html."""
+    if template_name.endswith(".html"):
+        return with_named_search(output_content, template_name)
+    return output_content

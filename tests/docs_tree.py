@@ -115,7 +115,7 @@ def console_snippets() -> list[Path]:
 
 
 def diagram_snippets() -> list[Path]:
-    """The mermaid diagrams tests/test_site.py renders in a browser, one folder deep."""
+    """The mermaid diagrams the build draws, one folder deep."""
     return sorted(SNIPPETS.glob("*/*.mmd"))
 
 

@@ -15,7 +15,6 @@ import functools
 import http.server
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,29 +29,21 @@ from typing import Any
 import pytest
 
 from tests.browser import (
-    POLL_MS,
     QUIET,
     TIMEOUT_MS,
     Tab,
     Tabs,
+    axe_results,
     ms_left,
     script,
-    search_results,
-    type_search,
+    search_for,
+    start_axe,
+    walk_with_the_keyboard,
 )
 from tests.docs_tree import DOCS, ROOT, diagrams, nav_pages, pages
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tools import chromium as debian_chromium
+from tools import diagrams as drawings
+from tools.audit import built_pages
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -92,7 +83,8 @@ def strict_build(site: Path) -> dict[str, Any]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        # Diagrams come from diagrams/ only: a missing drawing fails the build.
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", drawings.CACHE_ONLY: "1"},
     )
     return {"returncode": result.returncode, "stderr": result.stderr}
 
@@ -124,31 +116,11 @@ def served(site: Path) -> Iterator[str]:
 
 @contextmanager
 def chromium():
-    """Debian's Chromium, headless, closed on exit."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            "the browser test needs Debian's chromium: `make test` installs it "
-            "(as root), or run `apt-get install chromium`",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, timeout=30_000
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def built_pages(site: Path) -> list[str]:
-    pages = [
-        path.relative_to(site).as_posix().removesuffix("index.html")
-        for path in site.rglob("index.html")
-    ]
-    return sorted([*pages, "404.html"])
+    """Debian's Chromium, headless, closed on exit (tools/chromium.py)."""
+    if not Path(debian_chromium.CHROMIUM).exists():
+        pytest.fail(f"the browser test: {debian_chromium.MISSING}", pytrace=False)
+    with debian_chromium.chromium() as browser:
+        yield browser
 
 
 def url_of(page: Path) -> str:
@@ -165,7 +137,7 @@ def title_of(page: Path) -> str:
     return next(line[2:] for line in lines if line.startswith("# "))
 
 
-# The diagrams: ```mermaid blocks, drawn by the site's own copy of mermaid.
+# The diagrams: ```mermaid blocks, drawn when the site is built.
 
 # Each page with a diagram, and the diagram snippets it includes.
 DIAGRAM_PAGES = {page: diagrams(page) for page in pages() if diagrams(page)}
@@ -175,22 +147,51 @@ SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme: Materia
 # refused at once, and nothing leaves this machine.
 LATE_FROM_THE_PAGE = "http://127.0.0.2:9/from-the-page"
 LATE_FROM_THE_WORKER = "http://127.0.0.2:9/from-the-worker"
+# What the keyboard test searches for: the title of a page, as a reader types it.
+KEYBOARD_QUERY = "Connection pooling"
 
 
-def what_was_drawn(tab: Tab, expected: int, deadline: float) -> dict[str, Any]:
-    """What the browser drew on a diagram page (tests/browser/inspect_diagrams.js)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    # On failure, the tests report what was drawn and what went wrong.
-    with suppress(PlaywrightTimeoutError):
-        tab.page.wait_for_function(
-            script("diagrams_drawn"),
-            arg=expected,
-            polling=POLL_MS,
-            timeout=ms_left(deadline),
+def drawn(readers: dict[str, Tab], scheme: str) -> list[dict[str, Any]]:
+    """What each diagram page shows of its diagrams (see inspect_diagrams.js)."""
+    seen = []
+    for source in DIAGRAM_PAGES:
+        page = readers[url_of(source)].page
+        page.evaluate(script("show_every_diagram"))
+        seen.append(
+            {
+                "page": source.relative_to(ROOT).as_posix(),
+                "in": scheme,
+                **page.evaluate(script("inspect_diagrams")),
+            }
         )
-    tab.page.evaluate(script("show_every_diagram"))
-    return tab.page.evaluate(script("inspect_diagrams"))
+    return seen
+
+
+def axe_everywhere(
+    tabs: dict[str, Tab], scheme: str, rules: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """What axe-core finds on every page, all checked at the same time."""
+    for tab in tabs.values():
+        start_axe(tab.page, rules)
+    return [
+        {"page": path, "scheme": scheme, **violation}
+        for path, tab in tabs.items()
+        for violation in axe_results(tab.page)
+    ]
+
+
+# The rules of axe-core that read colours: all that the dark scheme changes on
+# a page. The others read the page's elements, names and roles, which are the
+# same in both schemes, and run in the light one. Running them all in the dark
+# scheme too would cost about 5 s of CPU more, for nothing new.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+@functools.cache
+def small_index(site: Path) -> str:
+    """The site's search index, cut to its settings and its first document."""
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    return json.dumps({**index, "docs": index["docs"][:1]})
 
 
 def visit_the_site(site: Path) -> dict[str, Any]:
@@ -205,44 +206,37 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         Tabs(browser, site_url) as tabs,
     ):
         # A reader who chose no scheme gets the one their system prefers: light.
-        readers = {path: tabs.open(path) for path in built_pages(site)}
-        # The diagram pages once more, for a system that prefers the dark scheme.
-        dark = {
-            source: tabs.open(url_of(source), scheme="dark") for source in DIAGRAM_PAGES
+        # These tabs never search: a small index will do (see Tabs.open).
+        readers = {
+            path: tabs.open(path, axe=True, search_index=small_index(site))
+            for path in built_pages(site)
         }
+        # A reader with only a keyboard, on the home page.
+        keyboard = tabs.open("")
         # The canary's page: the cheapest one with Material's search worker.
+        # Before the canary, it searches the site for every page's title.
         canary = tabs.open("404.html")
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         for tab in tabs.opened:
             tab.page.wait_for_load_state("load", timeout=ms_left(deadline))
 
-        # Each diagram in each scheme, before any toggle: see inspect_diagrams.js.
-        deadline = time.monotonic() + TIMEOUT_MS / 1000
-        drawings = [
-            {
-                "page": source.relative_to(ROOT).as_posix(),
-                "prefers": scheme,
-                **what_was_drawn(tab, len(DIAGRAM_PAGES[source]), deadline),
-                "tab": tab,
-            }
-            for source in DIAGRAM_PAGES
-            for scheme, tab in [
-                ("light", readers[url_of(source)]),
-                ("dark", dark[source]),
-            ]
-        ]
+        # Each page in the light scheme: its diagrams (inspect_diagrams.js) and
+        # axe-core. Then in the dark scheme, through the palette toggle (which
+        # must not fetch anything either): the same again.
+        drawings = [drawn(readers, "light")]
+        violations = axe_everywhere(readers, "light")
+        schemes = {path: tab.toggle_scheme() for path, tab in readers.items()}
+        drawings.append(drawn(readers, "dark"))
+        violations += axe_everywhere(readers, "dark", COLOUR_RULES)
 
-        # On every page, the other scheme (the toggle must not fetch anything
-        # either); then every page in the nav searches for its own title. The
-        # searches run while the next tabs toggle; their results are read after.
+        canary.page.bring_to_front()
         titles = {url_of(page): title_of(page) for page in nav_pages()}
-        schemes = {}
-        for path, tab in readers.items():
-            schemes[path] = tab.toggle_scheme()
-            if path in titles:
-                type_search(tab.page, titles[path])
         deadline = time.monotonic() + TIMEOUT_MS / 1000
-        found = {path: search_results(readers[path].page, deadline) for path in titles}
+        found = {
+            path: search_for(canary.page, title, deadline)
+            for path, title in titles.items()
+        }
+        keyboard_walk = walk_with_the_keyboard(keyboard, KEYBOARD_QUERY)
 
         # The canary: requests from a page and from its worker, made late:
         # half the quiet window after the last thing done to any tab.
@@ -253,22 +247,24 @@ def visit_the_site(site: Path) -> dict[str, Any]:
 
         unsettled = tabs.settle()
         # What each tab recorded until now: closing the tabs must not add to it.
-        for drawing in drawings:
-            drawing["errors"] += drawing.pop("tab").errors
+        errors = {path: list(tab.errors) for path, tab in readers.items()}
         return {
             "site_url": site_url,
             "pages": {
-                path: {"requests": list(tab.requests), "schemes": schemes[path]}
+                path: {
+                    "requests": list(tab.requests),
+                    "schemes": schemes[path],
+                    "errors": errors[path],
+                }
                 for path, tab in readers.items()
             },
             "search": {
                 path: {"title": title, "found": found[path]}
                 for path, title in titles.items()
             },
-            "diagrams": drawings,
-            "dark_tabs": {
-                url_of(source): list(tab.requests) for source, tab in dark.items()
-            },
+            "diagrams": [drawing for scheme in drawings for drawing in scheme],
+            "axe": violations,
+            "keyboard": {**keyboard_walk, "requests": list(keyboard.requests)},
             "canary": list(canary.requests),
             "unsettled": unsettled,
         }

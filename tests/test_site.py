@@ -3,9 +3,10 @@
 The site is built once per test run, however many xdist workers share the run,
 and so is one pass of a browser over it (tests/site_pass.py): every page loads
 in Debian's Chromium, each in a tab of its own, and every request each page
-makes is recorded. The same pass searches the site for every page's title and
-draws every diagram in the light and the dark scheme. Each test below then
-checks one thing the pass saw.
+makes is recorded. The same pass runs axe-core on every page in the light and
+the dark scheme, searches the site for every page's title, measures every
+diagram in both schemes, and walks the home page with the keyboard alone. Each
+test below then checks one thing the pass saw.
 """
 
 import json
@@ -28,6 +29,7 @@ from tests.docs_tree import (
 )
 from tests.site_pass import (
     DIAGRAM_PAGES,
+    KEYBOARD_QUERY,
     LATE_FROM_THE_PAGE,
     LATE_FROM_THE_WORKER,
     SCHEMES,
@@ -36,8 +38,7 @@ from tests.site_pass import (
     run_folder,
     url_of,
 )
-
-MERMAID_JS = "assets/javascripts/mermaid.min.js"
+from tools import diagrams as drawings
 
 
 @pytest.fixture(scope="session")
@@ -75,11 +76,6 @@ def test_config_keeps_the_site_offline_strict_and_live():
     config = load_config(str(ROOT / "mkdocs.yml"))
     assert config.strict, "warnings must fail the build"
     assert config.theme["font"] is False, "web fonts would call another host"
-    # overrides/main.html loads mermaid with the page; instant navigation
-    # swaps pages without their scripts, and Material would fetch it from a CDN.
-    assert "navigation.instant" not in config.theme["features"], (
-        "instant navigation would make diagram pages fetch mermaid from a CDN"
-    )
     snippets = config.mdx_configs["pymdownx.snippets"]
     assert snippets["check_paths"] is True, "a missing snippet must fail the build"
     # `mkdocs serve` rebuilds when a snippet or the lab changes, not only a page.
@@ -231,8 +227,8 @@ def test_no_page_makes_the_browser_call_another_host(site_in_browser):
     recorded = {
         path: page["requests"] for path, page in site_in_browser["pages"].items()
     }
-    for path, urls in site_in_browser["dark_tabs"].items():
-        recorded[f"{path} (the system prefers dark)"] = urls
+    keyboard_walk = site_in_browser["keyboard"]["requests"]
+    recorded["the keyboard walk (the system prefers dark)"] = keyboard_walk
     assert len(site_in_browser["pages"]) >= 5
     for path, page in site_in_browser["pages"].items():
         # Loaded in one scheme, toggled to the other: both were recorded.
@@ -261,20 +257,22 @@ def test_the_recorder_sees_late_requests_from_pages_and_workers(site_in_browser)
 def drawn_diagrams(site_in_browser):
     """Each diagram page in each colour scheme, and what the browser drew on it."""
     return {
-        (drawing["page"], drawing["prefers"]): drawing
+        (drawing["page"], drawing["in"]): drawing
         for drawing in site_in_browser["diagrams"]
     }
 
 
 @uses_the_browser_pass
-def test_every_diagram_is_drawn_in_both_schemes(drawn_diagrams):
+def test_every_diagram_is_drawn_in_both_schemes(drawn_diagrams, site_in_browser):
     assert DIAGRAM_PAGES, "the guide has diagrams: this test must see them"
+    assert len(drawn_diagrams) == 2 * len(DIAGRAM_PAGES), sorted(drawn_diagrams)
     for (page, scheme), result in drawn_diagrams.items():
         expected = len(DIAGRAM_PAGES[ROOT / page])
         assert result["scheme"] == SCHEMES[scheme], (
             f"{page}: not in the {scheme} scheme"
         )
-        assert not result["errors"], f"{page} ({scheme}): {result['errors']}"
+        errors = site_in_browser["pages"][url_of(ROOT / page)]["errors"]
+        assert not errors, f"{page}: {errors}"
         assert result["drawn"] == expected, (
             f"{page} ({scheme}): {result['drawn']} of {expected} diagrams drawn"
         )
@@ -313,42 +311,56 @@ def test_diagram_arrowheads_stand_out_in_both_schemes(drawn_diagrams):
 
 
 @uses_the_browser_pass
-def test_mermaid_loads_on_diagram_pages_only(site, site_in_browser):
-    """About 3.5 MB: a page without a diagram must never download it."""
-    assert (site / MERMAID_JS).is_file(), f"the build did not add {MERMAID_JS}"
-    mermaid = site_in_browser["site_url"] + MERMAID_JS
-    loaded_on = {
-        path
+def test_no_page_loads_mermaid(site, site_in_browser):
+    """Diagrams are drawn when the site is built. A ```mermaid block left in a
+    page would make Material fetch mermaid (3.5 MB) from a CDN."""
+    left = [
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*.html")
+        if '<pre class="mermaid">' in path.read_text(encoding="utf-8")
+    ]
+    assert not left, f"a ```mermaid block was not drawn on {left}"
+    assert not list(site.rglob("mermaid*.js")), "the site serves mermaid"
+    loaded = [
+        f"{path}: {url}"
         for path, page in site_in_browser["pages"].items()
-        if mermaid in page["requests"]
-    }
-    expected = {url_of(page) for page in DIAGRAM_PAGES}
-    assert loaded_on == expected, (
-        f"{MERMAID_JS} was loaded on {sorted(loaded_on)}, not on {sorted(expected)}"
+        for url in page["requests"]
+        if "mermaid" in urlsplit(url).path
+    ]
+    assert not loaded, "\n".join(loaded)
+
+
+def test_every_diagram_has_a_drawing_for_its_source():
+    """The drawings in diagrams/ are those of the sources as they are now."""
+    missing, unused = drawings.stale()
+    assert not missing, (
+        f"no drawing for {[str(path.relative_to(ROOT)) for path in missing]} as it"
+        " is now: run `make diagrams` and commit diagrams/"
+    )
+    assert not unused, (
+        f"{[path.name for path in unused]} in diagrams/: no diagram uses it;"
+        " `make diagrams` deletes it"
     )
 
 
-@uses_the_browser_pass
-def test_search_works_on_a_diagram_page(site_in_browser):
-    """Material falls back to a CDN without mermaid, and then search hangs."""
-    for source in DIAGRAM_PAGES:
-        search = site_in_browser["search"][url_of(source)]
-        assert search["found"], (
-            f"searching {search['title']!r} on {source} found nothing"
-        )
-
-
-def test_a_diagram_without_mermaid_installed_fails_the_build(tmp_path, monkeypatch):
+def test_a_diagram_without_a_drawing_or_a_name_fails_the_build(tmp_path, monkeypatch):
     hooks = load_hooks()
     page = type("Page", (), {"file": type("File", (), {"src_uri": "a.md"})})
-    diagram = '<pre class="mermaid"><code>graph LR</code></pre>'
-    assert hooks.on_page_content(diagram, page=page) == diagram
-
-    monkeypatch.setattr(hooks, "MERMAID_JS", tmp_path / "missing" / "mermaid.min.js")
-    monkeypatch.setattr(hooks, "ROOT", tmp_path)
+    source = "sequenceDiagram\n  accTitle: A\n  accDescr: B\n  A->>B: hi"
+    block = f'<pre class="mermaid"><code>{source}</code></pre>'
+    # An empty cache, and a build that may not draw: the suite's own.
+    monkeypatch.setattr(drawings, "DRAWINGS", tmp_path)
+    monkeypatch.setenv(drawings.CACHE_ONLY, "1")
     assert hooks.on_page_content("<p>no diagram</p>", page=page)
-    with pytest.raises(hooks.PluginError, match=r"a\.md has a diagram.*`make test`"):
-        hooks.on_page_content(diagram, page=page)
+    with pytest.raises(hooks.PluginError, match=r"^a\.md: .*no drawing.*make diagrams"):
+        hooks.on_page_content(block, page=page)
+    unnamed = block.replace("accTitle: A", "")
+    with pytest.raises(hooks.PluginError, match=r"^a\.md: .*`accTitle: \.\.\.`"):
+        hooks.on_page_content(unnamed, page=page)
+    # With its drawing in the cache, the page shows the drawing.
+    (tmp_path / f"{drawings.drawing_key(source)}.svg").write_text("<svg>A</svg>\n")
+    drawn = hooks.on_page_content(block, page=page)
+    assert drawn == '<div class="diagram" data-search-exclude><svg>A</svg></div>'
 
 
 @uses_the_browser_pass
@@ -358,7 +370,7 @@ def test_search_finds_every_page_in_the_nav(site_in_browser):
     assert set(pages_in_nav) == set(pages()), "a page missing from the nav"
     missing = []
     for source in pages_in_nav:
-        # Each page searched for its own title: what a reader would type.
+        # The site searched for each page's title: what a reader would type.
         path = f"/{url_of(source)}"
         search = site_in_browser["search"][url_of(source)]
         # The page itself must be among the results, not just pages naming it.
@@ -368,3 +380,73 @@ def test_search_finds_every_page_in_the_nav(site_in_browser):
                 f"it finds {search['found']}"
             )
     assert not missing, "\n".join(missing)
+
+
+@uses_the_browser_pass
+def test_axe_finds_nothing_on_any_page_in_either_scheme(site_in_browser):
+    """axe-core, pinned in package.json, on every built page, light and dark."""
+    checked = {
+        f"{path} ({scheme})" for path in site_in_browser["pages"] for scheme in SCHEMES
+    }
+    assert len(checked) >= 10, "axe-core must have pages to check"
+    found = [
+        f"{violation['page'] or '/'} ({violation['scheme']}): {violation['rule']}, "
+        f"{violation['help']}: {', '.join(violation['targets'][:5])}"
+        + (
+            f" and {len(violation['targets']) - 5} more"
+            if len(violation["targets"]) > 5
+            else ""
+        )
+        for violation in site_in_browser["axe"]
+    ]
+    assert not found, "\n".join(found)
+
+
+@pytest.fixture(scope="session")
+def keyboard_walk(site_in_browser):
+    """What a reader with only a keyboard met on the home page (see
+    walk_with_the_keyboard in tests/browser/__init__.py)."""
+    return site_in_browser["keyboard"]
+
+
+@uses_the_browser_pass
+def test_the_first_tab_reaches_the_skip_link_and_shows_it(keyboard_walk):
+    first = keyboard_walk["first"]
+    assert first["kind"] == "skip link", f"the first Tab reaches {first}"
+    assert first["visible"], f"the focused skip link is not shown: {first}"
+
+
+@uses_the_browser_pass
+def test_the_palette_toggle_switches_the_scheme_from_the_keyboard(keyboard_walk):
+    toggle = keyboard_walk["toggle"]
+    assert toggle, "Tab never reaches the palette toggle"
+    before, after = toggle["schemes"]
+    assert {before, after} == set(SCHEMES.values()), (
+        f"Enter on {toggle['name']!r} left the scheme {before!r}, {after!r}"
+    )
+
+
+@uses_the_browser_pass
+def test_search_works_from_the_keyboard(keyboard_walk):
+    search = keyboard_walk["search"]
+    assert search, "Tab never reaches the search field"
+    result = search["result"]
+    assert result["kind"] == "search result", (
+        f"typing {KEYBOARD_QUERY!r}, then the down arrow, focuses {result}"
+    )
+    assert urlsplit(search["opened"]).path == urlsplit(result["href"]).path, (
+        f"Enter on the result {result['href']} opened {search['opened']}"
+    )
+
+
+@uses_the_browser_pass
+def test_the_skip_link_jumps_past_the_header_and_navigation(keyboard_walk):
+    skip = keyboard_walk["skip"]
+    assert skip, "the keyboard walk never got to a page opened from search"
+    assert skip["kind"] == "skip link", f"the first Tab reaches {skip}"
+    target = f"#{urlsplit(skip['href']).fragment}"
+    assert skip["jumped_to"] == target, f"Enter on the skip link went to {skip}"
+    then = skip["then"]
+    assert then["inContent"], (
+        f"after the skip link, Tab reaches {then}, not the content"
+    )

@@ -3,7 +3,7 @@
 1. No code block on a page that is not included from snippets/.
 2. No snippet that is not on a page and run by the tests. A diagram
    (snippets/<page>/NN_<what>.mmd, shown in a ```mermaid block) is run when
-   tests/test_site.py draws it in a browser.
+   the build draws it (tools/diagrams.py); tests/test_site.py measures it.
 3. No printed output on a page that a test does not verify: outputs live only
    as `#>` comments inside snippets, which tests/test_snippets.py checks.
 """
@@ -80,7 +80,7 @@ def test_every_snippet_is_run_and_shown_on_its_page(snippet):
     assert snippet in runnable_snippets() + console_snippets() + diagram_snippets(), (
         f"{relative} is run by no test: a snippet is a Python script "
         "(tests/test_snippets.py), a console transcript (tests/test_console.py) "
-        "or a mermaid diagram (drawn by tests/test_site.py) "
+        "or a mermaid diagram (drawn by the build) "
         "at snippets/<page>/NN_<what>.py, .console or .mmd"
     )
     assert SNIPPET_NAME.match(snippet.name), (

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 SCRIPTS = Path(__file__).parent
+# axe-core, pinned in package.json: the pages it checks get it (Tabs.open),
+# and axe_check.js runs it.
+AXE = SCRIPTS.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 # Like Playwright's "networkidle": the network counts as done once nothing has
 # been in flight for this long. Waited once, for every open tab at the same time.
 QUIET = 0.5  # seconds
@@ -25,9 +28,8 @@ QUIET = 0.5  # seconds
 # so that a busy machine does not fail a test; the pass waits on all its tabs
 # at once, so this is per phase (load, draw, search, settle), not per tab.
 TIMEOUT_MS = 30_000
-# How often to re-check a condition in a page. Playwright's default, once per
-# animation frame, is about once a second in a tab that is not in front.
-POLL_MS = 50
+# Where every page's search worker fetches the site's search index from.
+SEARCH_INDEX = "**/search/search_index.json"
 
 
 @functools.cache
@@ -86,22 +88,42 @@ class Tabs(contextlib.ExitStack):
         self.contexts: dict[str, BrowserContext] = {}
         self.opened: list[Tab] = []
 
-    def open(self, path: str, *, scheme: str = "light") -> Tab:
+    def open(
+        self,
+        path: str,
+        *,
+        scheme: str = "light",
+        axe: bool = False,
+        search_index: str | None = None,
+    ) -> Tab:
         """Start loading `path` in a new tab and return at once.
 
         `scheme` is the colour scheme the reader's system prefers. Tabs with the
         same one share a browser context: a context costs far more than a tab.
-        Every page opens its shadow roots (open_shadow_roots.js), so that the
-        diagram checks can look inside; nothing else about the page changes.
+        With `axe`, the page gets axe-core before its own scripts run; it only
+        defines `axe`, and fetches nothing. With `search_index`, the page's
+        request for the search index (recorded like any other) is answered
+        with that text instead of the site's index: for a tab that never
+        searches, building the full index is the costliest thing it would do.
         """
         if scheme not in self.contexts:
             context = self.browser.new_context(color_scheme=scheme)
             self.callback(context.close)
             context.set_default_timeout(TIMEOUT_MS)
-            context.add_init_script(script("open_shadow_roots"))
             self.contexts[scheme] = context
         tab = Tab(self.contexts[scheme].new_page(), path)
         self.opened.append(tab)
+        if axe:
+            if not AXE.is_file():
+                raise FileNotFoundError(f"{AXE} is missing: run `make test` (npm ci)")
+            tab.page.add_init_script(path=AXE)
+        if search_index is not None:
+            tab.page.route(
+                SEARCH_INDEX,
+                lambda route: route.fulfill(
+                    body=search_index, content_type="application/json"
+                ),
+            )
         # Only until the server answers: the page loads while the next tab opens.
         tab.page.goto(self.site_url + path, wait_until="commit")
         return tab
@@ -133,26 +155,108 @@ def ms_left(deadline: float) -> float:
     return max(1000 * (deadline - time.monotonic()), 1)
 
 
-def type_search(page: Page, query: str) -> None:
-    """Search the site as a reader does: "/" opens search, then type the query.
+def search_for(page: Page, query: str, deadline: float) -> list[str] | None:
+    """Search as a reader does; the paths the results link to (search_results.js).
 
-    Material searches on each key released, for what the field holds then. All
-    keys but the last would only search for what is not yet the query: fill
-    those in at once, then press the last key.
+    "/" opens search. Material searches on each key released, for what the
+    field holds then: the field is emptied first (Backspace, so that the last
+    search's results go), and all keys of the query but the last would only
+    search for what is not yet the query: those are filled in at once, then
+    the last key is pressed. None if no result came by `deadline`.
     """
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").fill(query[:-1])
-    page.keyboard.type(query[-1])
-
-
-def search_results(page: Page, deadline: float) -> list[str] | None:
-    """The paths the search results link to, or None if none came by `deadline`."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+    page.keyboard.press("/")
+    field = page.locator("input.md-search__input")
+    results = page.locator(".md-search-result__item")
     try:
-        page.locator(".md-search-result__item").first.wait_for(
-            timeout=ms_left(deadline)
-        )
+        field.fill("")
+        page.keyboard.press("Backspace")
+        results.first.wait_for(state="detached", timeout=ms_left(deadline))
+        field.fill(query[:-1])
+        page.keyboard.type(query[-1])
+        results.first.wait_for(timeout=ms_left(deadline))
     except PlaywrightTimeoutError:
         return None
     return page.evaluate(script("search_results"))
+
+
+def start_axe(page: Page, rules: list[str] | None = None) -> None:
+    """Start axe-core in the page (axe_check.js), every rule or those named, and
+    return at once: the pages of the pass check themselves at the same time.
+    axe_results() reads what it found."""
+    page.evaluate(
+        f"(rules) => {{ window.__axeChecked = ({script('axe_check')})(rules); }}", rules
+    )
+
+
+def axe_results(page: Page) -> list[dict]:
+    """What axe-core found in the page, started by start_axe(): its violations."""
+    return page.evaluate("() => window.__axeChecked")
+
+
+# The most presses of the Tab key it may take to reach a control in the header.
+TAB_PRESSES = 10
+
+
+def press_tab_until(page: Page, kind: str) -> dict | None:
+    """Press Tab until the focus is on a control of this `kind` (focused.js).
+
+    What has the focus then, with how many presses it took; None if it never
+    got there in TAB_PRESSES.
+    """
+    for presses in range(1, TAB_PRESSES + 1):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(script("focused"))
+        if focused["kind"] == kind:
+            return {**focused, "presses": presses}
+    return None
+
+
+def walk_with_the_keyboard(tab: Tab, query: str) -> dict:
+    """A reader with only a keyboard, from the top of the tab's page.
+
+    The first Tab reaches the skip link, shown while it has the focus. More
+    Tabs reach the palette toggle, where Enter switches the colour scheme, and
+    the search field: there the reader types `query`, goes down to the first
+    result, and opens it with Enter. On that page, Enter on the skip link jumps
+    past the header and navigation: the next Tab lands in the content.
+    What the reader met at each step, for tests/test_site.py to check.
+    """
+    page = tab.page
+    page.bring_to_front()  # a key press goes to the tab in front
+    seen: dict = {"first": None, "toggle": None, "search": None, "skip": None}
+    page.keyboard.press("Tab")
+    seen["first"] = page.evaluate(script("focused"))
+
+    toggle = press_tab_until(page, "palette toggle")
+    if toggle:
+        before = page.evaluate(script("drawn_scheme"))
+        page.keyboard.press("Enter")
+        seen["toggle"] = {
+            **toggle,
+            "schemes": [before, page.evaluate(script("drawn_scheme"))],
+        }
+
+    search = press_tab_until(page, "search field")
+    if search:
+        # Material searches on each key released: one search, not one a key.
+        page.keyboard.insert_text(query[:-1])
+        page.keyboard.type(query[-1])
+        page.locator(".md-search-result__item").first.wait_for()
+        page.keyboard.press("ArrowDown")
+        result = page.evaluate(script("focused"))
+        with page.expect_navigation(wait_until="load"):
+            page.keyboard.press("Enter")
+        seen["search"] = {**search, "result": result, "opened": page.url}
+
+        page.keyboard.press("Tab")
+        skip = page.evaluate(script("focused"))
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        seen["skip"] = {
+            **skip,
+            "jumped_to": page.evaluate("() => location.hash"),
+            "then": page.evaluate(script("focused")),
+        }
+    return seen

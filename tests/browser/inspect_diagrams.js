@@ -1,8 +1,8 @@
-// What the browser drew on a diagram page: the number of diagrams, mermaid's
-// error messages, and for every piece of text its WCAG contrast ratio with what
-// is painted behind it: the shapes under its centre, blended down to the page's
-// background. The same for every arrowhead (any marker a line uses), against
-// the page behind the diagram. Needs open shadow roots (open_shadow_roots.js).
+// What the browser shows of a diagram page's drawings (inline SVGs, drawn when
+// the site was built): how many there are, and for every piece of text its
+// WCAG contrast ratio with what is painted behind it: the shapes under its
+// centre, blended down to the page's background. The same for every arrowhead
+// (any marker a line uses), against the page behind the diagram.
 () => {
   const SHAPES = new Set(["rect", "circle", "ellipse", "polygon", "path", "polyline"]);
   const rgba = (css) => {
@@ -54,16 +54,11 @@
   };
   const format = (color) => "rgb(" + color.slice(0, 3).map(Math.round).join(", ") + ")";
 
-  const hosts = [...document.querySelectorAll("div.mermaid")];
-  // Mermaid draws a syntax error as a diagram of its own: read its text.
-  const errorText = (error) => [...error.querySelectorAll("text")]
-    .map((text) => text.textContent.trim()).join(" ");
-  const errors = [...document.querySelectorAll("[aria-roledescription=error]")]
-    .map(errorText);
+  const hosts = [...document.querySelectorAll("div.diagram")];
   const texts = [];
   const arrowheads = [];
   hosts.forEach((host, diagram) => {
-    const root = host.shadowRoot;
+    const root = host.querySelector("svg");
     if (!root) return;
     // Each marker a line uses (arrowheads, crosses), as drawn on the page.
     const page = backdrop(host);
@@ -73,7 +68,7 @@
           /url\(#(.+)\)/.exec(line.getAttribute(name) || "")?.[1]))
     );
     for (const id of used) {
-      const shapes = root.getElementById(id)?.querySelectorAll("*") || [];
+      const shapes = root.querySelector("#" + CSS.escape(id))?.querySelectorAll("*") || [];
       for (const shape of shapes) {
         const style = getComputedStyle(shape);
         const color = rgba(style.fill) || rgba(style.stroke);
@@ -85,12 +80,10 @@
         });
       }
     }
-    errors.push(...[...root.querySelectorAll("[aria-roledescription=error]")]
-      .map(errorText));
     // Hit-test every painted shape, whatever mermaid says about the pointer.
     const probe = document.createElement("style");
-    probe.textContent = "* { pointer-events: visiblePainted !important; }";
-    root.append(probe);
+    probe.textContent = ".diagram svg * { pointer-events: visiblePainted !important; }";
+    document.head.append(probe);
     const holders = [...root.querySelectorAll("*")].filter(
       (element) => !element.closest("style, title, desc, defs, marker")
         && [...element.childNodes].some(
@@ -105,7 +98,7 @@
         texts.push({ diagram, text, ratio: 0, why: "not laid out" });
         continue;
       }
-      const stack = root.elementsFromPoint(
+      const stack = document.elementsFromPoint(
         box.left + box.width / 2, box.top + box.height / 2
       );
       // Only what lies under the text counts: skip down past the text itself.
@@ -135,8 +128,7 @@
   });
   return {
     scheme: document.body.getAttribute("data-md-color-scheme"),
-    drawn: hosts.filter((host) => host.shadowRoot?.querySelector("svg")).length,
-    errors,
+    drawn: hosts.filter((host) => host.querySelector("svg")).length,
     texts,
     arrowheads,
   };

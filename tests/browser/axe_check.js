@@ -1,0 +1,53 @@
+// Run axe-core on the page (every rule, or the rules named in `rules`) once its
+// colours have settled: the theme fades some colours when the scheme changes
+// (CSS transitions), and a colour caught mid-fade is neither scheme's. axe-core is in every page of the
+// pass (an init script, see tests/browser/__init__.py). Every violation: the
+// rule, what it asks for, and a CSS selector for each element that breaks it.
+//
+// First, for speed, it thins out the tokens of the code blocks. axe-core costs
+// about a millisecond for each element of a page, and four in five are tokens.
+// A token whose look the page already has (its class and colours, inside the
+// same chain of elements) loses its <span>: its text stays where it is, in
+// the line that holds it. A token carries no meaning but its colour, and
+// color-contrast still checks each look, in each place, on every page.
+async (rules) => {
+  const fading = document.getAnimations().filter((a) => a instanceof CSSTransition);
+  await Promise.all(fading.map((animation) => animation.finished.catch(() => null)));
+
+  const places = new Map();
+  const place = (element) => {
+    if (!element) return "";
+    if (!places.has(element)) {
+      const own = [element.localName, element.className, element.getAttribute("style")];
+      places.set(element, place(element.parentElement) + ">" + own.join(" "));
+    }
+    return places.get(element);
+  };
+  const looks = new Set();
+  const seen = [];
+  for (const token of document.querySelectorAll(".highlight code span")) {
+    if (token.children.length || token.attributes.length > 1) continue;
+    const style = getComputedStyle(token);
+    const look = [
+      token.className, style.color, style.backgroundColor, style.font,
+      // axe skips text made only of punctuation: such a token is not a sample.
+      /[\p{L}\p{N}]/u.test(token.textContent), place(token.parentElement),
+    ].join("/");
+    if (looks.has(look)) seen.push(token);
+    looks.add(look);
+  }
+  // All reads first, then all writes: a read after a write restyles the page.
+  for (const token of seen) token.replaceWith(...token.childNodes);
+
+  // preload: false, so that axe fetches nothing (it would reload stylesheets).
+  const { violations } = await axe.run(document, {
+    resultTypes: ["violations"],
+    preload: false,
+    ...(rules ? { runOnly: rules } : {}),
+  });
+  return violations.map((violation) => ({
+    rule: violation.id,
+    help: violation.help,
+    targets: violation.nodes.map((node) => node.target.join(" ")),
+  }));
+}

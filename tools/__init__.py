@@ -1,0 +1,1 @@
+"""Commands behind make: renumber, diagrams, audit."""
