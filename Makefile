@@ -99,11 +99,13 @@ lock: ## Re-pin requirements.txt from requirements.in.
 	  $(VENV).lock/bin/python -m pip freeze --exclude-editable; } > requirements.txt
 	rm -rf $(VENV).lock
 
-# Debian's packages the tests use, never a downloaded build: Chromium, in
-# which the browser test loads every built page, and the real servers that
-# servers/registry.py declares. Installed when missing and we are allowed to.
+# Debian's packages the tests use, never a downloaded build: Chromium's
+# headless shell, in which the browser test loads every built page (see
+# tools/chromium.py), the full Chromium for `make audit`, and the real servers
+# that servers/registry.py declares. Installed when missing and we are allowed to.
+CHROMIUM_PACKAGES := chromium chromium-headless-shell
 debian-packages: $(STAMP)
-	@missing="$$(command -v chromium >/dev/null 2>&1 || echo chromium) $$($(BIN)/python -m servers --missing-debian-packages)"; \
+	@missing="$$(for package in $(CHROMIUM_PACKAGES); do dpkg-query -W -f='$${db:Status-Status}' $$package 2>/dev/null | grep -qx installed || echo $$package; done) $$($(BIN)/python -m servers --missing-debian-packages)"; \
 	missing=$$(echo $$missing); \
 	test -z "$$missing" || { \
 	  if [ "$$(id -u)" = 0 ]; then \

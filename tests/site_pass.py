@@ -117,8 +117,9 @@ def served(site: Path) -> Iterator[str]:
 @contextmanager
 def chromium():
     """Debian's Chromium, headless, closed on exit (tools/chromium.py)."""
-    if not Path(debian_chromium.CHROMIUM).exists():
-        pytest.fail(f"the browser test: {debian_chromium.MISSING}", pytrace=False)
+    if not Path(debian_chromium.HEADLESS_SHELL).exists():
+        message = debian_chromium.missing("chromium-headless-shell")
+        pytest.fail(f"the browser test: {message}", pytrace=False)
     with debian_chromium.chromium() as browser:
         yield browser
 

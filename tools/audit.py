@@ -33,7 +33,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tools.chromium import CHROMIUM, MISSING
+from tools.chromium import CHROMIUM, missing
 from tools.diagrams import CACHE_ONLY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -345,7 +345,7 @@ def check_tools() -> None:
     if not LIGHTHOUSE.exists():
         raise AuditError(f"{LIGHTHOUSE} is missing: run `npm ci --ignore-scripts`")
     if not Path(CHROMIUM).exists():
-        raise AuditError(MISSING)
+        raise AuditError(missing("chromium"))
 
 
 def main(argv: list[str] | None = None) -> int:
