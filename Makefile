@@ -26,6 +26,12 @@ CHECK_SELECTION := \
 	  { echo "SNIPPET=snippets/<page>/<file>.py or .console, an existing file" >&2; exit 2; }; }
 # Material prints an end-of-life notice on every build; it is not our concern here.
 export NO_MKDOCS_2_WARNING := 1
+# Some shells set PYTHONDONTWRITEBYTECODE. Then every Python process the suite
+# starts (tests, labs, snippets, servers, the build) compiles the project's
+# modules from source again, and pytest rewrites the asserts of every test
+# module again: about a second of CPU per process. Bytecode is a cache that
+# Python checks against its source, so it is written here.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help serve test lab run update-examples check renumber matrix bench diagrams audit format lock debian-packages clean
