@@ -4,11 +4,13 @@
 // pass (an init script, see tests/browser/__init__.py). Every violation: the
 // rule, what it asks for, and a CSS selector for each element that breaks it.
 //
-// First, for speed, it thins out the tokens of the code blocks. axe-core costs
-// about a millisecond for each element of a page, and four in five are tokens.
-// A token whose look the page already has (its class and colours, inside the
-// same chain of elements) loses its <span>: its text stays where it is, in
-// the line that holds it. A token carries no meaning but its colour, and
+// First, for speed, it thins out the elements that only style a run of text:
+// the tokens of the code blocks, the command in a code block's caption, and
+// inline code in running text. axe-core costs about a millisecond for each
+// element of a page, and four in five are tokens. Such an element whose look
+// the page already has (its class and colours, inside the same chain of
+// elements) loses its tag: its text stays where it is, in the line or the
+// sentence that holds it. It carries no meaning but its look, and
 // color-contrast still checks each look, in each place, on every page.
 async (rules) => {
   const fading = document.getAnimations().filter((a) => a instanceof CSSTransition);
@@ -25,7 +27,8 @@ async (rules) => {
   };
   const looks = new Set();
   const seen = [];
-  for (const token of document.querySelectorAll(".highlight code span")) {
+  const styled = ".highlight code span, .filename > span, :is(p, li, td, th) > code";
+  for (const token of document.querySelectorAll(styled)) {
     if (token.children.length || token.attributes.length > 1) continue;
     const style = getComputedStyle(token);
     const look = [
