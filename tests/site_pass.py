@@ -285,9 +285,11 @@ def browser_pass(root: Path, site: Path) -> dict[str, Any]:
 
 
 # How long the worker that started the early pass waits for it as its session
-# ends (normally it is long done). A pass stopped then is only lost time: the
-# fixtures of any test that still needs it do the work again.
-EARLY_PASS_WAIT = 20  # seconds
+# ends. Its own tests may all be done long before the pass, with more workers
+# than cores; but a test on another worker still needs the pass, and would
+# only start it again. So it waits for the pass to end, its own deadlines
+# included (TIMEOUT_MS per phase), and stops it only after that.
+EARLY_PASS_WAIT = 300  # seconds
 
 
 @contextmanager
