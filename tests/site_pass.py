@@ -6,8 +6,9 @@ when the run has a test that needs them). The tests' fixtures ask `built_site`
 and `browser_pass` all the same: they get the saved result, wait for it, or
 compute it, and report any error.
 
-The pass loads every page in Debian's Chromium (never a downloaded browser),
-all at the same time, each in a tab of its own; see `visit_the_site`.
+The pass loads every page in Debian's Chromium headless shell (never a
+downloaded browser), all at the same time, each in a tab of its own; see
+`visit_the_site`.
 """
 
 import fcntl

@@ -212,8 +212,8 @@ def drawings(sources: list[str], *, may_draw: bool) -> list[str]:
     if missing and not may_draw:
         raise DiagramError(
             f"{named(missing[0])} has no drawing in diagrams/ for its source as it"
-            " is now: run `make diagrams` (it needs Debian's chromium) and commit"
-            " diagrams/"
+            " is now: run `make diagrams` (it needs Debian's chromium-headless-shell)"
+            " and commit diagrams/"
         )
     if missing:
         for source, svg in zip(missing, draw(missing), strict=True):
