@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,11 @@ QUIET = 0.5  # seconds
 # so that a busy machine does not fail a test; the pass waits on all its tabs
 # at once, so this is per phase (load, draw, search, settle), not per tab.
 TIMEOUT_MS = 30_000
+# How many renderer processes the tabs share: one per core, up to four. One
+# renderer's main thread would do all the pass's work in turn, on one core,
+# and be the last thing the suite waits for; more than one per core would only
+# compile the same scripts more often.
+RENDERERS = min(os.cpu_count() or 1, 4)
 # Where every page's search worker fetches the site's search index from.
 SEARCH_INDEX = "**/search/search_index.json"
 
@@ -85,7 +91,7 @@ class Tabs(contextlib.ExitStack):
         super().__init__()
         self.browser = browser
         self.site_url = site_url
-        self.contexts: dict[str, BrowserContext] = {}
+        self.contexts: dict[tuple[str, int], BrowserContext] = {}
         self.opened: list[Tab] = []
 
     def open(
@@ -98,20 +104,23 @@ class Tabs(contextlib.ExitStack):
     ) -> Tab:
         """Start loading `path` in a new tab and return at once.
 
-        `scheme` is the colour scheme the reader's system prefers. Tabs with the
-        same one share a browser context: a context costs far more than a tab.
+        `scheme` is the colour scheme the reader's system prefers. The tabs
+        with the same one take turns over RENDERERS browser contexts: each
+        context's tabs share one renderer process (--process-per-site, see
+        tools/chromium.py), whose main thread does all their work in turn.
         With `axe`, the page gets axe-core before its own scripts run; it only
         defines `axe`, and fetches nothing. With `search_index`, the page's
         request for the search index (recorded like any other) is answered
         with that text instead of the site's index: for a tab that never
         searches, building the full index is the costliest thing it would do.
         """
-        if scheme not in self.contexts:
+        key = (scheme, len(self.opened) % RENDERERS)
+        if key not in self.contexts:
             context = self.browser.new_context(color_scheme=scheme)
             self.callback(context.close)
             context.set_default_timeout(TIMEOUT_MS)
-            self.contexts[scheme] = context
-        tab = Tab(self.contexts[scheme].new_page(), path)
+            self.contexts[key] = context
+        tab = Tab(self.contexts[key].new_page(), path)
         self.opened.append(tab)
         if axe:
             if not AXE.is_file():
