@@ -52,6 +52,27 @@ def _stop_all(labs: list[LabProcess]) -> None:
         pytest.fail("\n".join(problems), pytrace=False)
 
 
+# What a test may wait for, from the first to the last to be ready: the built
+# site (seconds into the run), then the browser pass (most of the run).
+WAITS_FOR = ("build", "site_in_browser")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly has shuffled them
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that wait for the site run last, the browser pass's the very last.
+
+    A worker that meets one early waits for the pass, idle, for most of the
+    run, while the other worker does the rest alone. Run last, they find it
+    done, or nearly. The order among the others stays as it was.
+    """
+
+    def waits_for(item: pytest.Item) -> int:
+        needs = getattr(item, "fixturenames", ())
+        return max([0, *(1 + i for i, name in enumerate(WAITS_FOR) if name in needs)])
+
+    items.sort(key=waits_for)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_ca_bundle_from_the_shell() -> Iterator[None]:
     """Every test runs as lab.run runs a snippet: without CA_BUNDLE_VARIABLES."""
