@@ -2,11 +2,12 @@
 
 The site is built once per test run, however many xdist workers share the run,
 and so is one pass of a browser over it (tests/site_pass.py): every page loads
-in Debian's Chromium, each in a tab of its own, and every request each page
-makes is recorded. The same pass runs axe-core on every page in the light and
-the dark scheme, searches the site for every page's title, measures every
-diagram in both schemes, and walks the home page with the keyboard alone. Each
-test below then checks one thing the pass saw.
+in Debian's Chromium headless shell, each in a tab of its own, and every
+request each page makes is recorded. The same pass runs axe-core on every page
+(every rule in the light scheme, the colour rules in the dark one), searches
+the site for every page's title, measures every diagram in both schemes, and
+walks the home page with the keyboard alone. Each test below then checks one
+thing the pass saw.
 """
 
 import json

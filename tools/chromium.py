@@ -22,9 +22,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # starts it as a child, which stopping the script would leave behind.
 HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 # Flags that work as root and offline; nothing in the background calls home.
-# One renderer process for all the tabs of a site: its pages then share the
-# scripts they compile (the theme's, axe-core), which saves the browser test
-# about a tenth of its CPU time.
+# One renderer process per site in each browser context: the tabs of a context
+# share the scripts they compile (the theme's, axe-core). tests/browser opens
+# one context per core, so that the pass uses every core.
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -47,7 +47,7 @@ def missing(package: str) -> str:
 
 
 class NoChromium(RuntimeError):
-    """Debian's Chromium is not installed."""
+    """Debian's chromium-headless-shell is not installed."""
 
 
 @contextmanager

@@ -4,8 +4,9 @@
 
 A diagram is a snippet, snippets/<page>/NN_<what>.mmd, included in a ```mermaid
 block. The build (overrides/hooks.py) puts its drawing in the block's place: an
-inline SVG that the pinned mermaid (node_modules) drew in Debian's Chromium,
-with the styles Material for MkDocs gives a diagram in the reader's browser.
+inline SVG that the pinned mermaid (node_modules) drew in Debian's Chromium
+headless shell, with the styles Material for MkDocs gives a diagram in the
+reader's browser.
 Those styles colour it through the theme's CSS variables, so the drawing
 follows the light and the dark scheme like the rest of the page.
 
@@ -164,7 +165,7 @@ def inline(svg: str, diagram_id: str) -> str:
 
 
 def draw(sources: list[str]) -> list[str]:
-    """Draw each source in Debian's Chromium with the pinned mermaid."""
+    """Draw each source in Debian's Chromium headless shell with the pinned mermaid."""
     from tools.chromium import NoChromium, chromium
 
     for source in sources:

@@ -1,7 +1,8 @@
 // Run axe-core on the page (every rule, or the rules named in `rules`) once its
 // colours have settled: the theme fades some colours when the scheme changes
-// (CSS transitions), and a colour caught mid-fade is neither scheme's. axe-core is in every page of the
-// pass (an init script, see tests/browser/__init__.py). Every violation: the
+// (CSS transitions), and a colour caught mid-fade is neither scheme's.
+// axe-core is in every page the pass checks with it (an init script, see
+// tests/browser/__init__.py). Every violation: the
 // rule, what it asks for, and a CSS selector for each element that breaks it.
 //
 // First, for speed, it thins out the elements that only style a run of text:
