@@ -169,12 +169,14 @@ def drawn(readers: dict[str, Tab], scheme: str) -> list[dict[str, Any]]:
     return seen
 
 
-def axe_everywhere(
-    tabs: dict[str, Tab], scheme: str, rules: list[str] | None = None
-) -> list[dict[str, Any]]:
-    """What axe-core finds on every page, all checked at the same time."""
+def start_axe_everywhere(tabs: dict[str, Tab], rules: list[str] | None = None) -> None:
+    """Start axe-core on every page, all at the same time; axe_found() reads it."""
     for tab in tabs.values():
         start_axe(tab.page, rules)
+
+
+def axe_found(tabs: dict[str, Tab], scheme: str) -> list[dict[str, Any]]:
+    """What axe-core found on every page, once it is done on each."""
     return [
         {"page": path, "scheme": scheme, **violation}
         for path, tab in tabs.items()
@@ -226,11 +228,11 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         # axe-core. Then in the dark scheme, through the palette toggle (which
         # must not fetch anything either): the same again.
         drawings = [drawn(readers, "light")]
-        violations = axe_everywhere(readers, "light")
-        schemes = {path: tab.toggle_scheme() for path, tab in readers.items()}
-        drawings.append(drawn(readers, "dark"))
-        violations += axe_everywhere(readers, "dark", COLOUR_RULES)
-
+        start_axe_everywhere(readers)
+        # While axe-core checks the pages in the background, the canary's tab,
+        # in front, searches the site: the pass's steps one after the other are
+        # what make it long, not a lack of CPU. The keyboard walk waits until
+        # the end: it switches the scheme, which Material remembers per site.
         canary.page.bring_to_front()
         titles = {url_of(page): title_of(page) for page in nav_pages()}
         deadline = time.monotonic() + TIMEOUT_MS / 1000
@@ -238,6 +240,12 @@ def visit_the_site(site: Path) -> dict[str, Any]:
             path: search_for(canary.page, title, deadline)
             for path, title in titles.items()
         }
+        violations = axe_found(readers, "light")
+        schemes = {path: tab.toggle_scheme() for path, tab in readers.items()}
+        drawings.append(drawn(readers, "dark"))
+        start_axe_everywhere(readers, COLOUR_RULES)
+        violations += axe_found(readers, "dark")
+
         keyboard_walk = walk_with_the_keyboard(keyboard, KEYBOARD_QUERY)
 
         # The canary: requests from a page and from its worker, made late:
