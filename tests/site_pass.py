@@ -13,13 +13,11 @@ downloaded browser), all at the same time, each in a tab of its own; see
 
 import fcntl
 import functools
-import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -45,6 +43,7 @@ from tests.docs_tree import DOCS, ROOT, diagrams, nav_pages, pages
 from tools import chromium as debian_chromium
 from tools import diagrams as drawings
 from tools.audit import built_pages
+from tools.serving import served
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -93,26 +92,6 @@ def strict_build(site: Path) -> dict[str, Any]:
 def built_site(root: Path) -> tuple[dict[str, Any], Path]:
     """The strict build's result, and the folder it built the site in."""
     return once_per_run(root, "site", strict_build)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass  # one line per file served would only bury a failure's output
-
-
-@contextmanager
-def served(site: Path) -> Iterator[str]:
-    """Serve the built site on a free loopback port; its URL."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @contextmanager

@@ -19,22 +19,20 @@ depends on timing, and this machine is shared. The target is still 95 or more.
 
 import argparse
 import contextlib
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from tools.chromium import CHROMIUM, missing
 from tools.diagrams import CACHE_ONLY
+from tools.serving import QuietHandler, served
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "audit"
@@ -167,14 +165,11 @@ def nginx() -> str:
     return shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(QuietHandler):
     """Serves the site as nginx does above: text gzipped when the client asks."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, as a host does
     disable_nagle_algorithm = True  # no 40 ms stalls on reused connections
-
-    def log_message(self, *args):
-        pass
 
     def do_HEAD(self):
         self.answer(with_body=False)
@@ -213,26 +208,11 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-@contextlib.contextmanager
-def python_serving(site: Path) -> Iterator[str]:
-    """The Python gzip server, serving `site` on a free loopback port; its URL."""
-    handler = functools.partial(GzipHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 def gzip_serving(site: Path, folder: Path, use_nginx: bool):
     """nginx if asked (and installed), else the Python server; and its name."""
     if use_nginx:
         return nginx_serving(site, folder / "nginx"), "nginx"
-    return python_serving(site), "a Python server"
+    return served(site, GzipHandler), "a Python server"
 
 
 def lighthouse(url: str, report: Path) -> dict:
