@@ -32,14 +32,14 @@ from tests.browser import (
     TIMEOUT_MS,
     Tab,
     Tabs,
-    axe_results,
+    begin,
     ms_left,
+    outcome,
     script,
-    search_for,
-    start_axe,
+    shown_elsewhere,
     walk_with_the_keyboard,
 )
-from tests.docs_tree import DOCS, ROOT, diagrams, nav_pages, pages
+from tests.docs_tree import DOCS, ROOT, diagrams, pages
 from tools import chromium as debian_chromium
 from tools import diagrams as drawings
 from tools.audit import built_pages
@@ -129,7 +129,7 @@ SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme: Materia
 LATE_FROM_THE_PAGE = "http://127.0.0.2:9/from-the-page"
 LATE_FROM_THE_WORKER = "http://127.0.0.2:9/from-the-worker"
 # What the keyboard test searches for: the title of a page, as a reader types it.
-KEYBOARD_QUERY = "Connection pooling"
+KEYBOARD_QUERY = title_of(DOCS / "pooling.md")
 
 
 def drawn(readers: dict[str, Tab], scheme: str) -> list[dict[str, Any]]:
@@ -148,26 +148,46 @@ def drawn(readers: dict[str, Tab], scheme: str) -> list[dict[str, Any]]:
     return seen
 
 
-def start_axe_everywhere(tabs: dict[str, Tab], rules: list[str] | None = None) -> None:
-    """Start axe-core on every page, all at the same time; axe_found() reads it."""
-    for tab in tabs.values():
-        start_axe(tab.page, rules)
-
-
-def axe_found(tabs: dict[str, Tab], scheme: str) -> list[dict[str, Any]]:
-    """What axe-core found on every page, once it is done on each."""
-    return [
-        {"page": path, "scheme": scheme, **violation}
-        for path, tab in tabs.items()
-        for violation in axe_results(tab.page)
-    ]
-
-
 # The rules of axe-core that read colours: all that the dark scheme changes on
 # a page. The others read the page's elements, names and roles, which are the
 # same in both schemes, and run in the light one. Running them all in the dark
 # scheme too would cost about 5 s of CPU more, for nothing new.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def start_axe_everywhere(tabs: dict[str, Tab], rules: list[str] | None = None) -> int:
+    """Start axe-core on every page, all at the same time; axe_found() reads it.
+
+    First, the looks of the text on every page (text_looks.js): the rules that
+    read colours check each look once in this scheme, on the first page, in
+    the order of `tabs`, that has it. Returns how many looks the site has.
+    """
+    for tab in tabs.values():
+        begin(tab.page, "text_looks")
+    looks = {path: outcome(tab.page, "text_looks") for path, tab in tabs.items()}
+    for path, elsewhere in shown_elsewhere(looks).items():
+        begin(
+            tabs[path].page,
+            "axe_check",
+            {"rules": rules, "colourRules": COLOUR_RULES, "shownElsewhere": elsewhere},
+        )
+    return len(set().union(*looks.values()))
+
+
+def axe_found(tabs: dict[str, Tab], scheme: str, looks: int) -> dict[str, Any]:
+    """What axe-core found on every page, once it is done on each: each
+    violation, and how many of the site's `looks` of text the colour rules
+    checked (each exactly once, unless the pages' bookkeeping is wrong)."""
+    checked = {path: outcome(tab.page, "axe_check") for path, tab in tabs.items()}
+    return {
+        "violations": [
+            {"page": path, "scheme": scheme, **violation}
+            for path, result in checked.items()
+            for violation in result["found"]
+        ],
+        "looks": looks,
+        "looks_checked": sum(result["looksChecked"] for result in checked.values()),
+    }
 
 
 @functools.cache
@@ -190,15 +210,15 @@ def visit_the_site(site: Path) -> dict[str, Any]:
     ):
         # A reader who chose no scheme gets the one their system prefers: light.
         # These tabs never search: a small index will do (see Tabs.open).
+        index = small_index(site)
         readers = {
-            path: tabs.open(path, axe=True, search_index=small_index(site))
+            path: tabs.open(path, axe=True, search_index=index)
             for path in built_pages(site)
         }
-        # A reader with only a keyboard, on the home page.
+        # A reader with only a keyboard, on the home page: it searches.
         keyboard = tabs.open("")
         # The canary's page: the cheapest one with Material's search worker.
-        # Before the canary, it searches the site for every page's title.
-        canary = tabs.open("404.html")
+        canary = tabs.open("404.html", search_index=index)
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         for tab in tabs.opened:
             tab.page.wait_for_load_state("load", timeout=ms_left(deadline))
@@ -207,30 +227,11 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         # axe-core. Then in the dark scheme, through the palette toggle (which
         # must not fetch anything either): the same again.
         drawings = [drawn(readers, "light")]
-        start_axe_everywhere(readers)
-        # While axe-core checks the pages in the background, the canary's tab,
-        # in front, searches the site: the pass's steps one after the other are
-        # what make it long, not a lack of CPU. The keyboard walk waits until
-        # the end: it switches the scheme, which Material remembers per site.
-        canary.page.bring_to_front()
-        titles = {url_of(page): title_of(page) for page in nav_pages()}
-        deadline = time.monotonic() + TIMEOUT_MS / 1000
-        found = {
-            path: search_for(canary.page, title, deadline)
-            for path, title in titles.items()
-        }
-        violations = axe_found(readers, "light")
-        # Then the dark scheme, through the palette toggle. Each page's check
-        # starts as soon as it is dark, while the next one is switched; the
-        # diagram pages go first, and are measured before theirs.
-        diagram_tabs = [url_of(source) for source in DIAGRAM_PAGES]
-        schemes = {path: readers[path].toggle_scheme() for path in diagram_tabs}
+        axe = {"light": axe_found(readers, "light", start_axe_everywhere(readers))}
+        schemes = {path: tab.toggle_scheme() for path, tab in readers.items()}
         drawings.append(drawn(readers, "dark"))
-        for path, tab in readers.items():
-            if path not in schemes:
-                schemes[path] = tab.toggle_scheme()
-            start_axe(tab.page, COLOUR_RULES)
-        violations += axe_found(readers, "dark")
+        looks = start_axe_everywhere(readers, COLOUR_RULES)
+        axe["dark"] = axe_found(readers, "dark", looks)
 
         keyboard_walk = walk_with_the_keyboard(keyboard, KEYBOARD_QUERY)
 
@@ -254,12 +255,8 @@ def visit_the_site(site: Path) -> dict[str, Any]:
                 }
                 for path, tab in readers.items()
             },
-            "search": {
-                path: {"title": title, "found": found[path]}
-                for path, title in titles.items()
-            },
             "diagrams": [drawing for scheme in drawings for drawing in scheme],
-            "axe": violations,
+            "axe": axe,
             "keyboard": {**keyboard_walk, "requests": list(keyboard.requests)},
             "canary": list(canary.requests),
             "unsettled": unsettled,

@@ -4,9 +4,9 @@ The site is built once per test run, however many xdist workers share the run,
 and so is one pass of a browser over it (tests/site_pass.py): every page loads
 in Debian's Chromium headless shell, each in a tab of its own, and every
 request each page makes is recorded. The same pass runs axe-core on every page
-(every rule in the light scheme, the colour rules in the dark one), searches
-the site for every page's title, measures every diagram in both schemes, and
-walks the home page with the keyboard alone. Each test below then checks one
+(every rule in the light scheme, the colour rules in the dark one), measures
+every diagram in both schemes, and walks the home page with the keyboard
+alone, searching the site on the way. Each test below then checks one
 thing the pass saw.
 """
 
@@ -37,6 +37,7 @@ from tests.site_pass import (
     browser_pass,
     built_site,
     run_folder,
+    title_of,
     url_of,
 )
 from tools import diagrams as drawings
@@ -364,28 +365,33 @@ def test_a_diagram_without_a_drawing_or_a_name_fails_the_build(tmp_path, monkeyp
     assert drawn == '<div class="diagram" data-search-exclude><svg>A</svg></div>'
 
 
-@uses_the_browser_pass
-def test_search_finds_every_page_in_the_nav(site_in_browser):
+def test_search_has_every_page_in_the_nav_under_its_title(site):
+    """A reader finds a page by typing its title: the search index has the page
+    under its own heading, and weighs a title's words above those of the text.
+    The keyboard test below searches for one, through the site's own search."""
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    indexed = {doc["location"]: doc["title"] for doc in index["docs"]}
     pages_in_nav = nav_pages()
     assert len(pages_in_nav) >= 12
     assert set(pages_in_nav) == set(pages()), "a page missing from the nav"
-    missing = []
-    for source in pages_in_nav:
-        # The site searched for each page's title: what a reader would type.
-        path = f"/{url_of(source)}"
-        search = site_in_browser["search"][url_of(source)]
-        # The page itself must be among the results, not just pages naming it.
-        if path not in (search["found"] or []):
-            missing.append(
-                f"searching {search['title']!r} does not find {path}: "
-                f"it finds {search['found']}"
-            )
+    missing = [
+        f"{url_of(page) or '/'}: indexed as {indexed.get(url_of(page))!r},"
+        f" not {title_of(page)!r}"
+        for page in pages_in_nav
+        if indexed.get(url_of(page)) != title_of(page)
+    ]
     assert not missing, "\n".join(missing)
+    fields = index["config"]["fields"]
+    assert fields["title"]["boost"] > fields["text"]["boost"]
 
 
 @uses_the_browser_pass
 def test_axe_finds_nothing_on_any_page_in_either_scheme(site_in_browser):
-    """axe-core, pinned in package.json, on every built page, light and dark."""
+    """axe-core, pinned in package.json, on every built page, light and dark.
+
+    The colour rules check each look of text once per scheme, on the first
+    page that has it (tests/browser/text_looks.js): a colour found there is
+    wrong wherever that look is."""
     checked = {
         f"{path} ({scheme})" for path in site_in_browser["pages"] for scheme in SCHEMES
     }
@@ -398,9 +404,20 @@ def test_axe_finds_nothing_on_any_page_in_either_scheme(site_in_browser):
             if len(violation["targets"]) > 5
             else ""
         )
-        for violation in site_in_browser["axe"]
+        for scheme in SCHEMES
+        for violation in site_in_browser["axe"][scheme]["violations"]
     ]
     assert not found, "\n".join(found)
+
+
+@uses_the_browser_pass
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_colour_rules_check_every_look_of_text_once(site_in_browser, scheme):
+    """Each look of text on the site is left to the colour rules on exactly one
+    page: none skipped everywhere, none checked twice (text_looks.js)."""
+    axe = site_in_browser["axe"][scheme]
+    assert axe["looks"] >= 10, "the pages must have text to check"
+    assert axe["looks_checked"] == axe["looks"]
 
 
 @pytest.fixture(scope="session")

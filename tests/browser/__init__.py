@@ -12,7 +12,7 @@ import functools
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Request
@@ -116,7 +116,9 @@ class Tabs(contextlib.ExitStack):
         """
         key = (scheme, len(self.opened) % RENDERERS)
         if key not in self.contexts:
-            context = self.browser.new_context(color_scheme=scheme)
+            context = self.browser.new_context(
+                color_scheme=scheme, reduced_motion="reduce"
+            )
             self.callback(context.close)
             context.set_default_timeout(TIMEOUT_MS)
             self.contexts[key] = context
@@ -164,44 +166,34 @@ def ms_left(deadline: float) -> float:
     return max(1000 * (deadline - time.monotonic()), 1)
 
 
-def search_for(page: Page, query: str, deadline: float) -> list[str] | None:
-    """Search as a reader does; the paths the results link to (search_results.js).
-
-    "/" opens search. Material searches on each key released, for what the
-    field holds then: the field is emptied first (Backspace, so that the last
-    search's results go), and all keys of the query but the last would only
-    search for what is not yet the query: those are filled in at once, then
-    the last key is pressed. None if no result came by `deadline`.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    page.keyboard.press("/")
-    field = page.locator("input.md-search__input")
-    results = page.locator(".md-search-result__item")
-    try:
-        field.fill("")
-        page.keyboard.press("Backspace")
-        results.first.wait_for(state="detached", timeout=ms_left(deadline))
-        field.fill(query[:-1])
-        page.keyboard.type(query[-1])
-        results.first.wait_for(timeout=ms_left(deadline))
-    except PlaywrightTimeoutError:
-        return None
-    return page.evaluate(script("search_results"))
-
-
-def start_axe(page: Page, rules: list[str] | None = None) -> None:
-    """Start axe-core in the page (axe_check.js), every rule or those named, and
-    return at once: the pages of the pass check themselves at the same time.
-    axe_results() reads what it found."""
+def begin(page: Page, name: str, argument: object = None) -> None:
+    """Start tests/browser/<name>.js in the page, and return at once: the
+    pages of the pass all work at the same time. outcome() waits for it."""
     page.evaluate(
-        f"(rules) => {{ window.__axeChecked = ({script('axe_check')})(rules); }}", rules
+        f"(argument) => {{ (window.__begun ??= {{}})[{name!r}] ="
+        f" ({script(name)})(argument); }}",
+        argument,
     )
 
 
-def axe_results(page: Page) -> list[dict]:
-    """What axe-core found in the page, started by start_axe(): its violations."""
-    return page.evaluate("() => window.__axeChecked")
+def outcome(page: Page, name: str) -> Any:
+    """What tests/browser/<name>.js, started by begin(), returned in the page."""
+    return page.evaluate(f"() => window.__begun[{name!r}]")
+
+
+def shown_elsewhere(looks: dict[str, list[str]]) -> dict[str, list[int]]:
+    """For each page, the numbers of its looks that a page before it has.
+
+    `looks` is what text_looks.js returned on each page, in order: each
+    look of text on the page, once. axe_check.js skips an element with such a
+    look in the rules that read colours.
+    """
+    shown: set[str] = set()
+    elsewhere = {}
+    for path, page_looks in looks.items():
+        elsewhere[path] = [n for n, look in enumerate(page_looks) if look in shown]
+        shown.update(page_looks)
+    return elsewhere
 
 
 # The most presses of the Tab key it may take to reach a control in the header.

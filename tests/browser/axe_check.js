@@ -1,47 +1,42 @@
-// Run axe-core on the page (every rule, or the rules named in `rules`) once its
-// colours have settled: the theme fades some colours when the scheme changes
-// (CSS transitions), and a colour caught mid-fade is neither scheme's.
-// axe-core is in every page the pass checks with it (an init script, see
-// tests/browser/__init__.py). Every violation: the
-// rule, what it asks for, and a CSS selector for each element that breaks it.
+// Run axe-core on the page: every rule, or the rules named in `rules`. axe-core
+// is in every page the pass checks with it (an init script, see
+// tests/browser/__init__.py). Returns every violation (`found`: the rule, what
+// it asks for, and a CSS selector for each element that breaks it), and how
+// many looks of text the colour rules checked here (`looksChecked`).
 //
-// First, for speed, it thins out the elements that only style a run of text:
-// the tokens of the code blocks, the command in a code block's caption, and
-// inline code in running text. axe-core costs about a millisecond for each
-// element of a page, and four in five are tokens. Such an element whose look
-// the page already has (its class and colours, inside the same chain of
-// elements) loses its tag: its text stays where it is, in the line or the
-// sentence that holds it. It carries no meaning but its look, and
-// color-contrast still checks each look, in each place, on every page.
-async (rules) => {
-  const fading = document.getAnimations().filter((a) => a instanceof CSSTransition);
-  await Promise.all(fading.map((animation) => animation.finished.catch(() => null)));
-
-  const places = new Map();
-  const place = (element) => {
-    if (!element) return "";
-    if (!places.has(element)) {
-      const own = [element.localName, element.className, element.getAttribute("style")];
-      places.set(element, place(element.parentElement) + ">" + own.join(" "));
+// The rules in `colourRules` skip an element whose look another page has
+// already shown them in this scheme (`shownElsewhere`, numbers of this page's
+// looks from text_looks.js, which must have run since the scheme last
+// changed), or this page in an element before it. The other rules check the
+// whole page.
+async ({ rules, colourRules, shownElsewhere }) => {
+  const SHOWN = "data-axe-look-shown";
+  if (!window.__colourRulesSkipShown) {
+    // A rule's elements are those its selector matches: "*" if it has none.
+    for (const id of colourRules) {
+      const rule = axe._audit.rules.find((candidate) => candidate.id === id);
+      if (!rule) throw new Error(`axe-core has no rule ${id}`);
+      const selector = (rule.selector ?? "*")
+        .split(",")
+        .map((part) => `${part.trim()}:not([${SHOWN}])`)
+        .join(", ");
+      axe.configure({ rules: [{ id, selector }] });
     }
-    return places.get(element);
-  };
-  const looks = new Set();
-  const seen = [];
-  const styled = ".highlight code span, .filename > span, :is(p, li, td, th) > code";
-  for (const token of document.querySelectorAll(styled)) {
-    if (token.children.length || token.attributes.length > 1) continue;
-    const style = getComputedStyle(token);
-    const look = [
-      token.className, style.color, style.backgroundColor, style.font,
-      // axe skips text made only of punctuation: such a token is not a sample.
-      /[\p{L}\p{N}]/u.test(token.textContent), place(token.parentElement),
-    ].join("/");
-    if (looks.has(look)) seen.push(token);
-    looks.add(look);
+    window.__colourRulesSkipShown = true;
   }
-  // All reads first, then all writes: a read after a write restyles the page.
-  for (const token of seen) token.replaceWith(...token.childNodes);
+  for (const element of document.querySelectorAll(`[${SHOWN}]`)) {
+    element.removeAttribute(SHOWN);
+  }
+  const { elements, lookOf } = window.__textLooks;
+  const shown = new Set(shownElsewhere);
+  let shownHere = 0;
+  elements.forEach((element, index) => {
+    if (shown.has(lookOf[index])) {
+      element.setAttribute(SHOWN, "");
+      shownHere += 1;
+    }
+    shown.add(lookOf[index]);
+  });
 
   // preload: false, so that axe fetches nothing (it would reload stylesheets).
   const { violations, incomplete } = await axe.run(document, {
@@ -67,5 +62,5 @@ async (rules) => {
       targets: invisible.map((node) => node.target.join(" ")),
     });
   }
-  return found;
+  return { found, looksChecked: elements.length - shownHere };
 }
