@@ -1,12 +1,15 @@
-// What each element that holds text looks like: the colour rules of axe-core
-// (axe_check.js) check each look once per colour scheme on the whole site, on
-// the first page that has it, instead of again on every page. The header, the
-// navigation and the code blocks' colours are the same on all pages: checked
-// on every page, they were most of what axe-core did.
+// What each element the colour rules of axe-core read looks like: an element
+// with text of its own, a form field (its text is its value), and a link. The
+// colour rules (axe_check.js) check each look once per colour scheme on the
+// whole site, on the first page that has it, instead of again on every page.
+// The header, the navigation and the code blocks' colours are the same on all
+// pages: checked on every page, they were most of what axe-core did.
 //
-// A look is what decides an element's contrast: its tag and classes and those
-// of every element around it (which give it its background), its colours,
-// font, decoration, shadow and opacity, whether it is drawn, and whether its
+// A look is what decides an element's contrast: its tag, classes and style,
+// and those of every element around it with their backgrounds and opacity
+// (which a rule on an element's position, such as a striped table's, may
+// set), its colours, font, decoration, shadow, the colour of the text around
+// it (a link must stand out from it), whether it is drawn, and whether its
 // text has a letter or digit (axe skips text made only of punctuation).
 //
 // First, once per page, it thins out the elements that only style a run of
@@ -29,7 +32,11 @@ async () => {
   const place = (element) => {
     if (!element) return "";
     if (!places.has(element)) {
-      const own = [element.localName, element.getAttribute("class"), element.getAttribute("style")];
+      const { backgroundColor, backgroundImage, opacity } = getComputedStyle(element);
+      const own = [
+        element.localName, element.getAttribute("class"), element.getAttribute("style"),
+        backgroundColor, backgroundImage, opacity,
+      ];
       places.set(element, place(element.parentElement) + ">" + own.join(" "));
     }
     return places.get(element);
@@ -59,16 +66,18 @@ async () => {
   const looks = new Map(); // look: its number on this page
   const elements = [];
   const lookOf = [];
+  // Read by the colour rules whether or not they have text of their own.
+  const read = "input, select, textarea, a[href], [role=link]";
   for (const element of document.body.querySelectorAll("*")) {
     const text = [...element.childNodes]
       .filter((node) => node.nodeType === Node.TEXT_NODE)
       .map((node) => node.data)
       .join("");
-    if (!text.trim()) continue;
+    if (!text.trim() && !element.matches(read)) continue;
     const style = getComputedStyle(element);
     const look = [
-      place(element), style.color, style.backgroundColor, style.font,
-      style.textDecoration, style.textShadow, style.opacity,
+      place(element), style.color, style.font, style.textDecoration, style.textShadow,
+      getComputedStyle(element.parentElement).color,
       element.getClientRects().length > 0, hasWords(text),
     ].join("/");
     if (!looks.has(look)) looks.set(look, looks.size);
