@@ -103,8 +103,11 @@ class Tabs(contextlib.ExitStack):
     ) -> Tab:
         """Start loading `path` in a new tab and return at once.
 
-        `scheme` is the colour scheme the reader's system prefers. The tabs
-        with the same one take turns over RENDERERS browser contexts: each
+        `scheme` is the colour scheme the reader's system prefers. Every tab's
+        reader also asks for reduced motion, which Material honours by turning
+        its transitions off: a switched scheme is drawn at once in its final
+        colours, with no frames drawn for a fade. The tabs with the same
+        scheme take turns over RENDERERS browser contexts: each
         context's tabs share one renderer process (--process-per-site, see
         tools/chromium.py), whose main thread does all their work in turn.
         With `axe`, the page gets axe-core before its own scripts run; it only
