@@ -12,7 +12,6 @@ downloaded browser), all at the same time, each in a tab of its own; see
 """
 
 import fcntl
-import functools
 import json
 import os
 import signal
@@ -24,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -43,7 +43,7 @@ from tests.docs_tree import DOCS, ROOT, diagrams, pages
 from tools import chromium as debian_chromium
 from tools import diagrams as drawings
 from tools.audit import built_pages
-from tools.serving import served
+from tools.serving import QuietHandler, served
 
 
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -190,11 +190,27 @@ def axe_found(tabs: dict[str, Tab], scheme: str, looks: int) -> dict[str, Any]:
     }
 
 
-@functools.cache
-def small_index(site: Path) -> str:
+def small_index(site: Path) -> bytes:
     """The site's search index, cut to its settings and its first document."""
     index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    return json.dumps({**index, "docs": index["docs"][:1]})
+    return json.dumps({**index, "docs": index["docs"][:1]}).encode()
+
+
+def with_search_index(index: bytes) -> type[QuietHandler]:
+    """A handler that serves the site as it is, but for its search index."""
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:
+            if urlsplit(self.path).path != "/search/search_index.json":
+                super().do_GET()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(index)))
+            self.end_headers()
+            self.wfile.write(index)
+
+    return Handler
 
 
 def visit_the_site(site: Path) -> dict[str, Any]:
@@ -203,22 +219,23 @@ def visit_the_site(site: Path) -> dict[str, Any]:
     Every page loads at the same time, each in a tab of its own, and stays open
     until the network of every tab has settled; only then are requests read.
     """
+    # The tabs that never search load the site from a second server, whose
+    # search index is cut to one document: building the full index in every
+    # tab would be the costliest thing each does. Both serve the same folder.
     with (
         served(site) as site_url,
+        served(site, with_search_index(small_index(site))) as readers_url,
         chromium() as browser,
-        Tabs(browser, site_url) as tabs,
+        Tabs(browser) as tabs,
     ):
         # A reader who chose no scheme gets the one their system prefers: light.
-        # These tabs never search: a small index will do (see Tabs.open).
-        index = small_index(site)
         readers = {
-            path: tabs.open(path, axe=True, search_index=index)
-            for path in built_pages(site)
+            path: tabs.open(readers_url + path, axe=True) for path in built_pages(site)
         }
         # A reader with only a keyboard, on the home page: it searches.
-        keyboard = tabs.open("")
+        keyboard = tabs.open(site_url)
         # The canary's page: the cheapest one with Material's search worker.
-        canary = tabs.open("404.html", search_index=index)
+        canary = tabs.open(readers_url + "404.html")
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         for tab in tabs.opened:
             tab.page.wait_for_load_state("load", timeout=ms_left(deadline))
@@ -247,6 +264,7 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         errors = {path: list(tab.errors) for path, tab in readers.items()}
         return {
             "site_url": site_url,
+            "readers_url": readers_url,
             "pages": {
                 path: {
                     "requests": list(tab.requests),

@@ -225,21 +225,22 @@ def elsewhere(urls: list[str], site_url: str) -> list[str]:
 
 @uses_the_browser_pass
 def test_no_page_makes_the_browser_call_another_host(site_in_browser):
-    site_url = site_in_browser["site_url"]
+    # The pages are served twice, each time from one host (see visit_the_site).
     recorded = {
-        path: page["requests"] for path, page in site_in_browser["pages"].items()
+        path: (page["requests"], site_in_browser["readers_url"])
+        for path, page in site_in_browser["pages"].items()
     }
     keyboard_walk = site_in_browser["keyboard"]["requests"]
-    recorded["the keyboard walk (the system prefers dark)"] = keyboard_walk
+    recorded["the keyboard walk"] = (keyboard_walk, site_in_browser["site_url"])
     assert len(site_in_browser["pages"]) >= 5
     for path, page in site_in_browser["pages"].items():
         # Loaded in one scheme, toggled to the other: both were recorded.
         assert sorted(page["schemes"]) == sorted(SCHEMES.values()), path
-    for tab, urls in recorded.items():
+    for tab, (urls, _) in recorded.items():
         assert urls, f"{tab}: the recorder saw no requests at all"
     offenders = [
         f"{tab}: {url}"
-        for tab, urls in recorded.items()
+        for tab, (urls, site_url) in recorded.items()
         for url in elsewhere(urls, site_url)
     ]
     assert not offenders, "\n".join(offenders)
@@ -251,7 +252,7 @@ def test_no_page_makes_the_browser_call_another_host(site_in_browser):
 def test_the_recorder_sees_late_requests_from_pages_and_workers(site_in_browser):
     """A canary: the test above must be able to fail, for workers too, and for
     a request made after the last thing the pass did to any tab."""
-    canary = elsewhere(site_in_browser["canary"], site_in_browser["site_url"])
+    canary = elsewhere(site_in_browser["canary"], site_in_browser["readers_url"])
     assert sorted(canary) == [LATE_FROM_THE_PAGE, LATE_FROM_THE_WORKER]
 
 

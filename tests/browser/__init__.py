@@ -34,8 +34,6 @@ TIMEOUT_MS = 30_000
 # and be the last thing the suite waits for; more than one per core would only
 # compile the same scripts more often.
 RENDERERS = min(os.cpu_count() or 1, 4)
-# Where every page's search worker fetches the site's search index from.
-SEARCH_INDEX = "**/search/search_index.json"
 
 
 @functools.cache
@@ -51,9 +49,9 @@ class Tab:
     Playwright reports them on the page, and the canary test checks that.
     """
 
-    def __init__(self, page: Page, path: str) -> None:
+    def __init__(self, page: Page, url: str) -> None:
         self.page = page
-        self.path = path
+        self.url = url
         self.requests: list[str] = []
         self.errors: list[str] = []  # uncaught exceptions in the page
         self.in_flight: set[Request] = set()
@@ -86,22 +84,14 @@ class Tab:
 class Tabs(contextlib.ExitStack):
     """Tabs on the served site; leaving the `with` block closes every one."""
 
-    def __init__(self, browser: Browser, site_url: str) -> None:
+    def __init__(self, browser: Browser) -> None:
         super().__init__()
         self.browser = browser
-        self.site_url = site_url
         self.contexts: dict[tuple[str, int], BrowserContext] = {}
         self.opened: list[Tab] = []
 
-    def open(
-        self,
-        path: str,
-        *,
-        scheme: str = "light",
-        axe: bool = False,
-        search_index: str | None = None,
-    ) -> Tab:
-        """Start loading `path` in a new tab and return at once.
+    def open(self, url: str, *, scheme: str = "light", axe: bool = False) -> Tab:
+        """Start loading `url` in a new tab and return at once.
 
         `scheme` is the colour scheme the reader's system prefers. Every tab's
         reader also asks for reduced motion, which Material honours by turning
@@ -111,10 +101,7 @@ class Tabs(contextlib.ExitStack):
         context's tabs share one renderer process (--process-per-site, see
         tools/chromium.py), whose main thread does all their work in turn.
         With `axe`, the page gets axe-core before its own scripts run; it only
-        defines `axe`, and fetches nothing. With `search_index`, the page's
-        request for the search index (recorded like any other) is answered
-        with that text instead of the site's index: for a tab that never
-        searches, building the full index is the costliest thing it would do.
+        defines `axe`, and fetches nothing.
         """
         key = (scheme, len(self.opened) % RENDERERS)
         if key not in self.contexts:
@@ -124,21 +111,14 @@ class Tabs(contextlib.ExitStack):
             self.callback(context.close)
             context.set_default_timeout(TIMEOUT_MS)
             self.contexts[key] = context
-        tab = Tab(self.contexts[key].new_page(), path)
+        tab = Tab(self.contexts[key].new_page(), url)
         self.opened.append(tab)
         if axe:
             if not AXE.is_file():
                 raise FileNotFoundError(f"{AXE} is missing: run `make test` (npm ci)")
             tab.page.add_init_script(path=AXE)
-        if search_index is not None:
-            tab.page.route(
-                SEARCH_INDEX,
-                lambda route: route.fulfill(
-                    body=search_index, content_type="application/json"
-                ),
-            )
         # Only until the server answers: the page loads while the next tab opens.
-        tab.page.goto(self.site_url + path, wait_until="commit")
+        tab.page.goto(url, wait_until="commit")
         return tab
 
     def settle(self) -> list[str]:
