@@ -242,7 +242,8 @@ def visit_the_site(site: Path) -> dict[str, Any]:
 
         # Each page in the light scheme: its diagrams (inspect_diagrams.js) and
         # axe-core. Then in the dark scheme, through the palette toggle (which
-        # must not fetch anything either): the same again.
+        # must not fetch anything either): the diagrams again, and axe-core's
+        # colour rules.
         drawings = [drawn(readers, "light")]
         axe = {"light": axe_found(readers, "light", start_axe_everywhere(readers))}
         schemes = {path: tab.toggle_scheme() for path, tab in readers.items()}

@@ -367,9 +367,10 @@ def test_a_diagram_without_a_drawing_or_a_name_fails_the_build(tmp_path, monkeyp
 
 
 def test_search_has_every_page_in_the_nav_under_its_title(site):
-    """A reader finds a page by typing its title: the search index has the page
-    under its own heading, and weighs a title's words above those of the text.
-    The keyboard test below searches for one, through the site's own search."""
+    """What a reader needs to find a page by typing its title: the search index
+    has the page under its own heading, and weighs a title's words above those
+    of the text. The keyboard test below searches for one title, through the
+    site's own search; this test runs no search."""
     index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
     indexed = {doc["location"]: doc["title"] for doc in index["docs"]}
     pages_in_nav = nav_pages()

@@ -27,7 +27,7 @@ QUIET = 0.5  # seconds
 # A safety net, not an expectation: how long a step may take before it counts
 # as failed (a page that never loads, a search that never answers). Generous,
 # so that a busy machine does not fail a test; the pass waits on all its tabs
-# at once, so this is per phase (load, draw, search, settle), not per tab.
+# at once, so this is per phase (load, draw, check, settle), not per tab.
 TIMEOUT_MS = 30_000
 # How many renderer processes the tabs share: one per core, up to four. One
 # renderer's main thread would do all the pass's work in turn, on one core,
@@ -49,9 +49,8 @@ class Tab:
     Playwright reports them on the page, and the canary test checks that.
     """
 
-    def __init__(self, page: Page, url: str) -> None:
+    def __init__(self, page: Page) -> None:
         self.page = page
-        self.url = url
         self.requests: list[str] = []
         self.errors: list[str] = []  # uncaught exceptions in the page
         self.in_flight: set[Request] = set()
@@ -111,7 +110,7 @@ class Tabs(contextlib.ExitStack):
             self.callback(context.close)
             context.set_default_timeout(TIMEOUT_MS)
             self.contexts[key] = context
-        tab = Tab(self.contexts[key].new_page(), url)
+        tab = Tab(self.contexts[key].new_page())
         self.opened.append(tab)
         if axe:
             if not AXE.is_file():

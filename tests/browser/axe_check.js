@@ -7,9 +7,11 @@
 // The rules in `colourRules` skip an element whose look another page has
 // already shown them in this scheme (`shownElsewhere`, numbers of this page's
 // looks from text_looks.js, which must have run since the scheme last
-// changed), or this page in an element before it: every element they read has
-// a look. Asked for those rules alone, on a page with nothing new to them, it
-// does not run axe-core at all. The other rules check the whole page.
+// changed), or this page in an element before it. text_looks.js gives a look
+// to every element with text of its own, every form field and every link: all
+// that those rules read. So, asked for those rules alone, on a page with no
+// look new to them, it does not run axe-core at all. The other rules check
+// the whole page.
 async ({ rules, colourRules, shownElsewhere }) => {
   const SHOWN = "data-axe-look-shown";
   if (!window.__colourRulesSkipShown) {
