@@ -155,12 +155,16 @@ def drawn(readers: dict[str, Tab], scheme: str) -> list[dict[str, Any]]:
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
-def start_axe_everywhere(tabs: dict[str, Tab], rules: list[str] | None = None) -> int:
-    """Start axe-core on every page, all at the same time; axe_found() reads it.
+def axe_everywhere(
+    tabs: dict[str, Tab], scheme: str, rules: list[str] | None = None
+) -> dict[str, Any]:
+    """What axe-core finds on every page, all checked at the same time: each
+    violation, and how many of the site's looks of text the colour rules
+    checked (each exactly once, unless the pages' bookkeeping is wrong).
 
     First, the looks of the text on every page (text_looks.js): the rules that
     read colours check each look once in this scheme, on the first page, in
-    the order of `tabs`, that has it. Returns how many looks the site has.
+    the order of `tabs`, that has it.
     """
     for tab in tabs.values():
         begin(tab.page, "text_looks")
@@ -171,13 +175,6 @@ def start_axe_everywhere(tabs: dict[str, Tab], rules: list[str] | None = None) -
             "axe_check",
             {"rules": rules, "colourRules": COLOUR_RULES, "shownElsewhere": elsewhere},
         )
-    return len(set().union(*looks.values()))
-
-
-def axe_found(tabs: dict[str, Tab], scheme: str, looks: int) -> dict[str, Any]:
-    """What axe-core found on every page, once it is done on each: each
-    violation, and how many of the site's `looks` of text the colour rules
-    checked (each exactly once, unless the pages' bookkeeping is wrong)."""
     checked = {path: outcome(tab.page, "axe_check") for path, tab in tabs.items()}
     return {
         "violations": [
@@ -185,14 +182,23 @@ def axe_found(tabs: dict[str, Tab], scheme: str, looks: int) -> dict[str, Any]:
             for path, result in checked.items()
             for violation in result["found"]
         ],
-        "looks": looks,
+        "looks": len(set().union(*looks.values())),
         "looks_checked": sum(result["looksChecked"] for result in checked.values()),
     }
 
 
+# Where the built site keeps its search index.
+SEARCH_INDEX = "search/search_index.json"
+
+
+def search_index(site: Path) -> dict[str, Any]:
+    """The built site's search index."""
+    return json.loads((site / SEARCH_INDEX).read_text("utf-8"))
+
+
 def small_index(site: Path) -> bytes:
     """The site's search index, cut to its settings and its first document."""
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    index = search_index(site)
     return json.dumps({**index, "docs": index["docs"][:1]}).encode()
 
 
@@ -201,7 +207,7 @@ def with_search_index(index: bytes) -> type[QuietHandler]:
 
     class Handler(QuietHandler):
         def do_GET(self) -> None:
-            if urlsplit(self.path).path != "/search/search_index.json":
+            if urlsplit(self.path).path != f"/{SEARCH_INDEX}":
                 super().do_GET()
                 return
             self.send_response(200)
@@ -245,11 +251,10 @@ def visit_the_site(site: Path) -> dict[str, Any]:
         # must not fetch anything either): the diagrams again, and axe-core's
         # colour rules.
         drawings = [drawn(readers, "light")]
-        axe = {"light": axe_found(readers, "light", start_axe_everywhere(readers))}
+        axe = {"light": axe_everywhere(readers, "light")}
         schemes = {path: tab.toggle_scheme() for path, tab in readers.items()}
         drawings.append(drawn(readers, "dark"))
-        looks = start_axe_everywhere(readers, COLOUR_RULES)
-        axe["dark"] = axe_found(readers, "dark", looks)
+        axe["dark"] = axe_everywhere(readers, "dark", COLOUR_RULES)
 
         keyboard_walk = walk_with_the_keyboard(keyboard, KEYBOARD_QUERY)
 

@@ -37,6 +37,7 @@ from tests.site_pass import (
     browser_pass,
     built_site,
     run_folder,
+    search_index,
     title_of,
     url_of,
 )
@@ -144,7 +145,7 @@ SEARCHED_FOR = {
 
 
 def test_search_finds_pages_by_the_words_readers_type(site):
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    index = search_index(site)
     for page, words in SEARCHED_FOR.items():
         location = url_of(DOCS / page)
         indexed = " ".join(
@@ -371,7 +372,7 @@ def test_search_has_every_page_in_the_nav_under_its_title(site):
     has the page under its own heading, and weighs a title's words above those
     of the text. The keyboard test below searches for one title, through the
     site's own search; this test runs no search."""
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    index = search_index(site)
     indexed = {doc["location"]: doc["title"] for doc in index["docs"]}
     pages_in_nav = nav_pages()
     assert len(pages_in_nav) >= 12
